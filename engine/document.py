@@ -1,0 +1,226 @@
+"""Reading YAML (and JSON) files into plain data that remembers where each value was.
+
+We compose the YAML node graph ourselves instead of calling ``yaml.safe_load`` so that
+every value keeps its line and column, duplicate keys are caught, numbers are read from
+their text as :class:`~decimal.Decimal` (never through a float), and alias expansion is
+bounded (a "billion laughs" file is refused, not expanded).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import DocumentError, Problem
+from .numbers import parse_decimal
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_NODES = 200_000
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass
+class Document:
+    """Plain data (dicts, lists, str, Decimal, bool, None) plus the position of every value."""
+
+    file: str
+    data: Any
+    marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    sha256: str = ""
+
+    def where(self, path: PathKey) -> tuple[int | None, int | None]:
+        """Line and column of ``path``, or of its nearest located ancestor."""
+        path = tuple(path)
+        while path not in self.marks and path:
+            path = path[:-1]
+        return self.marks.get(path, (None, None))
+
+    def path_text(self, path: PathKey) -> str:
+        """``indicators[decision].children[goal].rule`` for a path of keys and indices."""
+        text, node = "", self.data
+        for step in path:
+            if isinstance(step, int):
+                label = step
+                if isinstance(node, list) and step < len(node):
+                    node = node[step]
+                    if isinstance(node, dict) and isinstance(node.get("id"), str):
+                        label = node["id"]
+                else:
+                    node = None
+                text += f"[{label}]"
+            else:
+                text += f".{step}" if text else str(step)
+                node = node.get(step) if isinstance(node, dict) else None
+        return text
+
+    def problem(self, path: PathKey, message: str) -> Problem:
+        """A :class:`Problem` located at ``path`` in this document."""
+        line, column = self.where(path)
+        return Problem(message, self.file, line, column, self.path_text(path))
+
+
+def read_text(path: Path) -> str:
+    """The UTF-8 text of a file, refusing files that are missing, huge or not UTF-8."""
+    return decode(read_bytes(path), str(path))
+
+
+def read_bytes(path: Path) -> bytes:
+    """The bytes of a file, refusing files that are missing, unreadable or huge."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise DocumentError(Problem(f"file is {size // 1024 // 1024} MB; expected at most {MAX_BYTES // 1024 // 1024} MB", name))
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise DocumentError(Problem("no such file", name)) from None
+    except IsADirectoryError:
+        raise DocumentError(Problem("is a directory, expected a file", name)) from None
+    except OSError as exc:
+        raise DocumentError(Problem(f"cannot read file: {exc.strerror}", name)) from None
+
+
+def decode(raw: bytes, name: str) -> str:
+    """UTF-8 text (a BOM is allowed), or a located error naming the first bad byte."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DocumentError(Problem(f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save the file as UTF-8", name, line, 1)) from None
+
+
+def load_file(path: str | Path) -> Document:
+    """Read a YAML or JSON file into a :class:`Document`."""
+    path = Path(path)
+    raw = read_bytes(path)
+    doc = parse_text(decode(raw, str(path)), str(path))
+    doc.sha256 = hashlib.sha256(raw).hexdigest()
+    return doc
+
+
+def parse_text(text: str, name: str = "<string>") -> Document:
+    """Parse YAML (JSON is read as YAML, so that it keeps line numbers)."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise DocumentError(Problem(f"document is larger than {MAX_BYTES // 1024 // 1024} MB", name))
+    try:
+        node = _compose(text)
+    except yaml.MarkedYAMLError as exc:
+        return _json_fallback(text, name, exc)
+    except yaml.YAMLError as exc:
+        raise DocumentError(Problem(f"not valid YAML: {exc}", name)) from None
+    except RecursionError:
+        raise DocumentError(Problem("document is nested too deeply", name)) from None
+    doc = Document(name, None)
+    if node is not None:
+        builder = _Builder(doc)
+        try:
+            doc.data = builder.build(node, ())
+        except RecursionError:
+            raise DocumentError(Problem("document is nested too deeply", name)) from None
+        if builder.problems:
+            raise DocumentError(builder.problems)
+    return doc
+
+
+def _compose(text: str) -> yaml.Node | None:
+    loader = yaml.SafeLoader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+def _json_fallback(text: str, name: str, yaml_error: yaml.MarkedYAMLError) -> Document:
+    """Some valid JSON is not YAML 1.1; try it as JSON before reporting the YAML error."""
+    if text.lstrip()[:1] in ("{", "["):
+        try:
+            return Document(name, json.loads(text, parse_float=Decimal, parse_int=Decimal, parse_constant=_bad_constant))
+        except (ValueError, RecursionError):
+            pass
+    mark = yaml_error.problem_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+    what = yaml_error.problem or "syntax error"
+    context = f" ({yaml_error.context})" if yaml_error.context else ""
+    raise DocumentError(Problem(f"not valid YAML: {what}{context}", name, line, column)) from None
+
+
+def _bad_constant(text: str) -> Decimal:
+    raise ValueError(text)
+
+
+class _Builder:
+    """Turns a composed node graph into plain data, recording marks and problems."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.problems: list[Problem] = []
+        self.nodes = 0
+        self.constructor = yaml.SafeLoader("")
+
+    def build(self, node: yaml.Node, path: PathKey) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise DocumentError(Problem(f"document expands to more than {MAX_NODES} values (aliases used as a bomb?)", self.doc.file))
+        self.doc.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        return self._scalar(node, path)
+
+    def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
+        self.constructor.flatten_mapping(node)
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self._problem(key_node, path, "a key must be a plain name, not a list or mapping")
+                continue
+            key = key_node.value
+            if key in result:
+                first = self.doc.marks.get(path + (key,), (0, 0))[0]
+                self._problem(key_node, path, f"duplicate key '{key}' (first given on line {first})")
+                continue
+            self.doc.marks[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            result[key] = self.build(value_node, path + (key,))
+        return result
+
+    def _scalar(self, node: yaml.ScalarNode, path: PathKey) -> Any:
+        tag = node.tag.rsplit(":", 1)[-1]
+        if tag == "str":
+            return node.value
+        if tag == "float":
+            number = parse_decimal(node.value)
+            return number if number is not None else _special_float(node.value)
+        if tag in ("int", "bool", "null"):
+            try:
+                value = self.constructor.construct_object(node, deep=True)
+            except yaml.YAMLError:
+                return node.value
+            return Decimal(value) if tag == "int" else value
+        if tag == "timestamp":
+            return node.value
+        self._problem(node, path, f"unsupported YAML tag '{node.tag}'; write a plain value")
+        return None
+
+    def _problem(self, node: yaml.Node, path: PathKey, message: str) -> None:
+        mark = node.start_mark
+        self.problems.append(Problem(message, self.doc.file, mark.line + 1, mark.column + 1, self.doc.path_text(path)))
+
+
+def _special_float(text: str) -> Decimal | str:
+    """``.nan``/``.inf`` become Decimal NaN/Infinity (refused later with a location)."""
+    lowered = text.lower().lstrip("+")
+    if lowered in (".nan",):
+        return Decimal("NaN")
+    if lowered in (".inf", "-.inf"):
+        return Decimal("-Infinity") if lowered.startswith("-") else Decimal("Infinity")
+    try:
+        return Decimal(str(float(text.replace("_", ""))))  # sexagesimal and other YAML 1.1 forms
+    except ValueError:
+        return text

@@ -1,0 +1,68 @@
+"""Exact decimal numbers: reading them from text, rounding 四舍五入, showing them."""
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Context, Decimal, DivisionByZero, InvalidOperation, Overflow
+
+#: Arithmetic context for every computation: 28 digits, errors trap instead of
+#: producing NaN or infinity, and exponents are bounded so nothing can grow without end.
+ARITH = Context(prec=28, Emax=10**6, Emin=-(10**6), traps=[InvalidOperation, DivisionByZero, Overflow])
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+HUNDRED = Decimal(100)
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_PERCENT = re.compile(r"^\s*([+-]?(\d+(\.\d*)?|\.\d+))\s*[%％]\s*$")
+
+
+def parse_decimal(text: str) -> Decimal | None:
+    """Read a plain decimal like ``6548.5`` or ``-3``; ``None`` if the text is not one."""
+    text = text.strip().replace("_", "")
+    return Decimal(text) if _NUMBER.match(text) else None
+
+
+def parse_percent(text: str) -> Decimal | None:
+    """Read ``97%`` (or ``97％``) as the fraction 0.97; ``None`` if it is not a percent."""
+    match = _PERCENT.match(text)
+    return Decimal(match.group(1)) / HUNDRED if match else None
+
+
+def round_half_up(value: Decimal, precision: int) -> Decimal:
+    """Round to ``precision`` decimals, halves away from zero (四舍五入)."""
+    return value.quantize(Decimal(1).scaleb(-precision), rounding=ROUND_HALF_UP)
+
+
+def clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
+    """``value`` limited to ``low..high``."""
+    return max(low, min(high, value))
+
+
+def plain(value: Decimal) -> str:
+    """A decimal without exponent or trailing zeros: ``80000``, ``0.75``, ``116.86``."""
+    if value == value.to_integral_value():
+        return format(value.quantize(ONE), "f")
+    return format(value.normalize(), "f")
+
+
+def percent_text(fraction: Decimal, places: int | None = None) -> str:
+    """A fraction shown as a percent: 0.9700 → ``97%``; with ``places``, rounded half-up."""
+    value = fraction * HUNDRED
+    if places is not None:
+        value = round_half_up(value, places)
+    return plain(value) + "%"
+
+
+def fixed(value: Decimal, precision: int) -> str:
+    """A score shown with exactly ``precision`` decimals (``17.25``, ``30.00``)."""
+    return format(round_half_up(value, precision), "f")
+
+
+def json_number(value: Decimal) -> int | float:
+    """A rounded decimal as a JSON number that prints exactly as displayed."""
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+ARITHMETIC_ERRORS = (InvalidOperation, DivisionByZero, Overflow, ArithmeticError)

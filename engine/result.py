@@ -1,0 +1,96 @@
+"""The immutable result of scoring one submission, and its plain-data form for JSON."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from .numbers import json_number
+
+
+@dataclass(frozen=True)
+class Deduction:
+    """Points taken off one indicator, with the reason (扣分原因)."""
+
+    points: Decimal
+    reason: str
+    source: str = "rule"  # "rule" (the rubric's deductions) or "evaluator" (a judgment)
+
+
+@dataclass(frozen=True)
+class NodeResult:
+    """How one indicator scored. ``score`` is rounded; parents are the sum of their children."""
+
+    id: str
+    label: str
+    level: int
+    weight: Decimal
+    score: Decimal
+    children: tuple[NodeResult, ...] = ()
+    kind: str | None = None
+    base: Decimal | None = None
+    deductions: tuple[Deduction, ...] = ()
+    target: str | None = None
+    actual: str | None = None
+    met: bool | None = None
+    explanation: str = ""
+    applicable: bool = True
+    ratio: Decimal | None = None
+    reason: str = ""
+
+    @property
+    def lost(self) -> Decimal:
+        return self.weight - self.score
+
+    def walk(self) -> list[NodeResult]:
+        nodes = [self]
+        for child in self.children:
+            nodes.extend(child.walk())
+        return nodes
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id, "label": self.label, "weight": json_number(self.weight), "score": json_number(self.score),
+            "lost": json_number(self.lost), "deductions": [{"points": json_number(d.points), "reason": d.reason, "source": d.source}
+                                                           for d in self.deductions],
+        }
+        if self.kind:
+            data.update(kind=self.kind, target=self.target, actual=self.actual, met=self.met, explanation=self.explanation)
+        if not self.applicable:
+            data["applicable"] = False
+        data["children"] = [child.to_dict() for child in self.children]
+        return data
+
+
+@dataclass(frozen=True)
+class Result:
+    """The score of one submission against one rubric version."""
+
+    rubric_id: str
+    version: str
+    sha256: str
+    subject: str
+    total: Decimal
+    max: Decimal
+    grade: str
+    indicators: tuple[NodeResult, ...]
+    precision: int
+    veto: str | None = None
+
+    def nodes(self) -> list[NodeResult]:
+        return [node for top in self.indicators for node in top.walk()]
+
+    def node(self, node_id: str) -> NodeResult | None:
+        return next((n for n in self.nodes() if n.id == node_id), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data in the documented shape; scores are JSON numbers exactly as displayed."""
+        return {
+            "rubric": {"id": self.rubric_id, "version": self.version, "sha256": self.sha256},
+            "subject": self.subject,
+            "total": json_number(self.total),
+            "max": json_number(self.max),
+            "grade": self.grade,
+            "veto": self.veto,
+            "indicators": [node.to_dict() for node in self.indicators],
+        }

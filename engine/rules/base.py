@@ -1,0 +1,160 @@
+"""What every scoring-rule kind shares: build context, operands, outcomes, the Rule base.
+
+A rule kind computes points for one leaf from the submission's values; it does not know
+where it sits in the tree (the scoring walker adds the path, rounding and deductions).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from ..document import Document, PathKey
+from ..errors import Problem
+from ..expressions import Env, Expression, ExpressionError
+from ..numbers import ONE, ZERO, clamp, parse_percent, percent_text, plain
+
+NUMBER_OR_TEXT: dict[str, Any] = {"anyOf": [{"type": "number"}, {"type": "string"}]}
+SHARE: dict[str, Any] = NUMBER_OR_TEXT
+_FRACTION = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
+
+
+class JudgmentNeeded(Exception):
+    """A rule needs an evaluator's judgment that the submission does not give."""
+
+
+@dataclass(frozen=True)
+class Judgment:
+    """An evaluator's judgment for one indicator: points given and/or deductions with reasons."""
+
+    points: Decimal | None = None
+    deductions: tuple[tuple[Decimal, str], ...] = ()
+    reason: str = ""
+
+
+@dataclass
+class BuildContext:
+    """Where a rule is being built, what names exist, and where to put problems."""
+
+    doc: Document
+    path: PathKey
+    known: frozenset[str]
+    types: dict[str, tuple[str, str]]  # name -> (type, unit)
+    levels: dict[str, tuple[str, ...]]
+    problems: list[Problem] = field(default_factory=list)
+
+    def problem(self, key: PathKey, message: str) -> None:
+        self.problems.append(self.doc.problem(self.path + tuple(key), message))
+
+    def expression(self, source: Any, key: PathKey) -> Expression | None:
+        """Parse an expression parameter; ``None`` (with a problem recorded) if it is bad."""
+        try:
+            return Expression(str(source), self.known)
+        except ExpressionError as exc:
+            self.problem(key, f"{exc} in expression {str(source)!r}")
+            return None
+
+    def operand(self, raw: Any, key: PathKey) -> Operand:
+        """A number, a percent like ``"95%"``, or an expression over the submission's names."""
+        if isinstance(raw, Decimal):
+            return Operand(constant=raw, text=plain(raw))
+        if isinstance(raw, bool) or raw is None:
+            self.problem(key, f"expected a number, a percent or a name, got {raw!r}")
+            return Operand(constant=ZERO, text="0")
+        percent = parse_percent(str(raw))
+        if percent is not None:
+            return Operand(constant=percent, text=str(raw).strip(), kind="percent")
+        fraction = _FRACTION.match(str(raw))
+        if fraction and int(fraction.group(2)):
+            return Operand(constant=Decimal(fraction.group(1)) / Decimal(fraction.group(2)), text=str(raw))
+        expr = self.expression(raw, key)
+        kind, unit = self.types.get(str(raw).strip(), ("number", ""))
+        return Operand(expression=expr, text=str(raw).strip(), kind=kind, unit=unit)
+
+    def share(self, raw: Any, key: PathKey) -> Decimal:
+        """A fraction of the points: ``0.8``, ``"80%"`` or ``"1/3"``, checked to be within 0..1."""
+        operand = self.operand(raw, key)
+        if operand.constant is None:
+            self.problem(key, f"expected a share such as 0.8, \"80%\" or \"1/3\", got {raw!r}")
+            return ZERO
+        if not ZERO <= operand.constant <= ONE:
+            self.problem(key, f"a share must be within 0..1 (0%..100%), got {raw!r}")
+        return operand.constant
+
+
+@dataclass(frozen=True)
+class Operand:
+    """A rule parameter that is a constant or an expression evaluated per submission."""
+
+    constant: Decimal | None = None
+    expression: Expression | None = None
+    text: str = ""
+    kind: str = "number"
+    unit: str = ""
+
+    def value(self, env: Env) -> Decimal:
+        if self.constant is not None:
+            return self.constant
+        if self.expression is None:
+            return ZERO
+        result = self.expression.evaluate(env)
+        if isinstance(result, bool):
+            return ONE if result else ZERO
+        if not isinstance(result, Decimal):
+            raise ExpressionError(f"{self.text!r} gave text {result!r}, expected a number")
+        return result
+
+    def show(self, value: Decimal) -> str:
+        """A value of this operand as an evaluator reads it: ``97%``, ``93489 单``."""
+        if self.kind == "percent":
+            return percent_text(value)
+        return f"{plain(value)}{(' ' + self.unit) if self.unit and self.unit != '%' else ''}"
+
+    def shown(self, env: Env) -> str:
+        return self.show(self.value(env))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a rule gives for one leaf, before deductions and rounding."""
+
+    points: Decimal
+    explanation: str
+    actual: str | None = None
+    target: str | None = None
+    met: bool | None = None
+    values: dict[str, str] = field(default_factory=dict)
+    ratio: Decimal | None = None  # completion (actual/target) where meaningful, for audit
+
+
+class Rule:
+    """Base of every rule kind. Subclasses set ``kind``, ``schema`` and ``summary``."""
+
+    kind: ClassVar[str] = ""
+    summary: ClassVar[str] = ""
+    schema: ClassVar[dict[str, Any]] = {}
+    required: ClassVar[tuple[str, ...]] = ()
+    judgment: ClassVar[str] = "none"  # "none", "optional" or "required"
+
+    @classmethod
+    def build(cls, spec: dict[str, Any], ctx: BuildContext) -> Rule:
+        raise NotImplementedError
+
+    def score(self, env: Env, weight: Decimal, judgment: Judgment | None) -> Outcome:
+        raise NotImplementedError
+
+    def describe(self, weight: Decimal) -> str:
+        raise NotImplementedError
+
+    def target_text(self) -> str:
+        """The 年度指标值 column: what the target is, in words."""
+        return ""
+
+
+def share_points(weight: Decimal, share: Decimal) -> Decimal:
+    return clamp(weight * share, ZERO, weight)
+
+
+def pct(share: Decimal) -> str:
+    return percent_text(share, 2)

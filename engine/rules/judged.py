@@ -1,0 +1,39 @@
+"""``judged``: 专家打分. The evaluator gives the points, or deductions with reasons, in the
+submission's ``judgments``; the result is bounded by the weight."""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from ..expressions import Env
+from ..numbers import plain
+from .base import BuildContext, Judgment, JudgmentNeeded, Outcome, Rule
+
+
+class JudgedRule(Rule):
+    kind = "judged"
+    summary = "the evaluator gives the points, or deductions with reasons, within 0..weight (专家打分)"
+    judgment = "required"
+    schema = {"guide": {"type": "string", "description": "the 评分标准 in words, shown to the evaluator"}}
+
+    def __init__(self, guide: str) -> None:
+        self.guide = guide
+
+    @classmethod
+    def build(cls, spec: dict[str, Any], ctx: BuildContext) -> JudgedRule:
+        return cls(str(spec.get("guide", "")))
+
+    def score(self, env: Env, weight: Decimal, judgment: Judgment | None) -> Outcome:
+        if judgment is None:
+            raise JudgmentNeeded("judged indicator: give 'points' or 'deductions' (an empty list for full points)")
+        if judgment.points is None:
+            return Outcome(weight, f"judged: full {plain(weight)} before deductions", met=not judgment.deductions)
+        if judgment.points > weight:
+            raise JudgmentNeeded(f"judged points {plain(judgment.points)} exceed the weight {plain(weight)}")
+        return Outcome(judgment.points, f"judged {plain(judgment.points)} / {plain(weight)}", met=judgment.points >= weight)
+
+    def target_text(self) -> str:
+        return self.guide
+
+    def describe(self, weight: Decimal) -> str:
+        return f"judged by the evaluator, 0..{plain(weight)}" + (f": {self.guide}" if self.guide else "")

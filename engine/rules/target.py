@@ -1,0 +1,170 @@
+"""``target``: a quantitative indicator with a target (年度指标值) and a direction.
+
+Met → full points, never more. Not met → ``partial`` decides:
+
+- ``none``: 0.
+- ``proportional``: actual/target × points for ``>=`` (正向); target/actual for ``<=`` (反向,
+  the central 自评表 rule); for ``==`` and ``between`` the nearer edge over the value.
+- ``linear``: a straight line from ``floor`` (0 points) to the target. For ``<=`` the floor
+  defaults to twice the target: (1 − (actual − target)/target) × points (the Ministry's system).
+- ``pass_line``: completion below ``pass`` (default 60%) → 0, else (completion − pass)/(1 − pass).
+- ``stepped``: each ``step`` short of the target (default 1 percentage point) loses
+  ``loss_per_step`` of the points, 扣完为止 (预算执行率 −5% per point; 满意度 below 90%).
+
+Rankings (全省排名前7位) are ``<=`` with target 7; reductions (压缩5%以上) are ``>=`` on the
+reduction rate. ``explain_above`` (e.g. ``130%``) marks over-achievement that needs a
+written explanation; it never changes the score.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from ..expressions import Env
+from ..numbers import ONE, ZERO, clamp, plain
+from .base import NUMBER_OR_TEXT, BuildContext, Judgment, Operand, Outcome, Rule, pct
+
+_OPS = {">=": "≥", "<=": "≤", "==": "=", "between": "between"}
+_PARTIALS = ("none", "proportional", "linear", "pass_line", "stepped")
+
+
+class TargetRule(Rule):
+    kind = "target"
+    summary = "quantitative target (≥ 正向, ≤ 反向, =, between) with full points when met and a chosen partial formula"
+    required = ("value", "op", "target")
+    schema = {
+        "value": {"type": "string", "description": "the actual value: an input, derived name or expression"},
+        "op": {"enum": list(_OPS)},
+        "target": {"anyOf": [NUMBER_OR_TEXT, {"type": "array", "items": NUMBER_OR_TEXT, "minItems": 2, "maxItems": 2}]},
+        "partial": {"enum": list(_PARTIALS)},
+        "floor": NUMBER_OR_TEXT,
+        "pass": NUMBER_OR_TEXT,
+        "step": NUMBER_OR_TEXT,
+        "loss_per_step": NUMBER_OR_TEXT,
+        "tolerance": NUMBER_OR_TEXT,
+        "explain_above": NUMBER_OR_TEXT,
+    }
+
+    def __init__(self, value: Operand, op: str, low: Operand, high: Operand | None, partial: str,
+                 params: dict[str, Operand | None]) -> None:
+        self.value, self.op, self.low, self.high, self.partial = value, op, low, high, partial
+        self.floor = params.get("floor")
+        self.pass_line = params.get("pass")
+        self.step = params.get("step")
+        self.loss = params.get("loss_per_step")
+        self.tolerance = params.get("tolerance")
+        self.explain_above = params.get("explain_above")
+
+    @classmethod
+    def build(cls, spec: dict[str, Any], ctx: BuildContext) -> TargetRule:
+        op, partial = spec["op"], spec.get("partial", "proportional")
+        value = ctx.operand(spec["value"], ("value",))
+        raw_target = spec["target"]
+        if op == "between":
+            if not isinstance(raw_target, list):
+                ctx.problem(("target",), "'between' needs a target of two values: [low, high]")
+                raw_target = [raw_target, raw_target]
+            low, high = ctx.operand(raw_target[0], ("target", 0)), ctx.operand(raw_target[1], ("target", 1))
+        else:
+            if isinstance(raw_target, list):
+                ctx.problem(("target",), f"'{op}' needs a single target; use op 'between' for a range")
+                raw_target = raw_target[0]
+            low, high = ctx.operand(raw_target, ("target",)), None
+        if partial == "stepped" and "loss_per_step" not in spec:
+            ctx.problem(("loss_per_step",), "partial 'stepped' needs loss_per_step (e.g. \"5%\": each step short loses 5% of the points)")
+        if partial in ("linear", "pass_line", "stepped") and op in ("==", "between"):
+            ctx.problem(("partial",), f"partial '{partial}' applies to '>=' and '<=' targets; use 'none' or 'proportional' with '{op}'")
+        params = {key: ctx.operand(spec[key], (key,)) if key in spec else None
+                  for key in ("floor", "pass", "step", "loss_per_step", "tolerance", "explain_above")}
+        return cls(value, op, low, high, partial, params)
+
+    # -- scoring -------------------------------------------------------------------------
+    def score(self, env: Env, weight: Decimal, judgment: Judgment | None) -> Outcome:
+        actual = self.value.value(env)
+        low = self.low.value(env)
+        high = self.high.value(env) if self.high else low
+        tolerance = self.tolerance.value(env) if self.tolerance else ZERO
+        met = self._met(actual, low, high, tolerance)
+        share = ONE if met else clamp(self._partial(env, actual, low, high), ZERO, ONE)
+        points = weight * share
+        shown_actual, shown_target = self.value.show(actual), self.target_shown(env)
+        verdict = "met" if met else f"not met, {self._partial_words()} → {pct(share)}"
+        return Outcome(points, f"{shown_actual} {_OPS[self.op]} {shown_target}: {verdict} → {plain(weight)} × {pct(share)}",
+                       actual=shown_actual, target=shown_target, met=met, values={self.value.text: shown_actual},
+                       ratio=self._completion(actual, low))
+
+    def _met(self, actual: Decimal, low: Decimal, high: Decimal, tolerance: Decimal) -> bool:
+        if self.op == ">=":
+            return actual >= low
+        if self.op == "<=":
+            return actual <= low
+        if self.op == "==":
+            return abs(actual - low) <= tolerance
+        return low <= actual <= high
+
+    def _partial(self, env: Env, actual: Decimal, low: Decimal, high: Decimal) -> Decimal:
+        if self.partial == "none":
+            return ZERO
+        if self.partial == "proportional":
+            return _proportional(self.op, actual, low, high)
+        if self.partial == "linear":
+            return self._linear(env, actual, low)
+        if self.partial == "pass_line":
+            line = self.pass_line.value(env) if self.pass_line else Decimal("0.6")
+            completion = self._completion(actual, low) or ZERO
+            return ZERO if completion < line or line >= ONE else (completion - line) / (ONE - line)
+        step = self.step.value(env) if self.step else Decimal("0.01")
+        loss = self.loss.value(env) if self.loss else ZERO
+        shortfall = (low - actual) if self.op == ">=" else (actual - low)
+        return ONE - shortfall / step * loss if step > 0 else ZERO
+
+    def _linear(self, env: Env, actual: Decimal, target: Decimal) -> Decimal:
+        if self.op == ">=":
+            floor = self.floor.value(env) if self.floor else ZERO
+            return (actual - floor) / (target - floor) if target > floor else ZERO
+        floor = self.floor.value(env) if self.floor else 2 * target
+        return (floor - actual) / (floor - target) if floor > target else ZERO
+
+    def _completion(self, actual: Decimal, target: Decimal) -> Decimal | None:
+        """实际完成率: actual/target for ``>=``, target/actual for ``<=``."""
+        if self.op == ">=" and target > 0:
+            return actual / target
+        if self.op == "<=" and actual > 0:
+            return target / actual
+        return None
+
+    # -- words ---------------------------------------------------------------------------
+    def target_shown(self, env: Env) -> str:
+        if self.high is not None:
+            return f"{self.low.shown(env)}–{self.high.shown(env)}"
+        return self.low.shown(env)
+
+    def target_text(self) -> str:
+        if self.high is not None:
+            return f"{self.low.text}–{self.high.text}"
+        return f"{_OPS[self.op]}{self.low.text}{(' ' + self.low.unit) if self.low.unit else ''}"
+
+    def _partial_words(self) -> str:
+        return {
+            "none": "no points",
+            "proportional": "actual/target" if self.op != "<=" else "target/actual",
+            "linear": "linear from the floor to the target",
+            "pass_line": f"(completion − {self.pass_line.text if self.pass_line else '60%'}) / (1 − pass line)",
+            "stepped": f"{self.loss.text if self.loss else '?'} lost per {self.step.text if self.step else '1%'} short",
+        }[self.partial]
+
+    def describe(self, weight: Decimal) -> str:
+        target = self.target_text() if self.op != "between" else f"between {self.low.text} and {self.high.text if self.high else ''}"
+        return (f"{self.value.text} {target}: met → {plain(weight)} points; "
+                f"not met → {self._partial_words()}, never below 0 or above {plain(weight)}")
+
+
+def _proportional(op: str, actual: Decimal, low: Decimal, high: Decimal) -> Decimal:
+    if op == ">=":
+        return actual / low if low > 0 else ZERO
+    if op == "<=":
+        return low / actual if actual > 0 else ZERO
+    if actual < low:
+        return actual / low if low > 0 and actual > 0 else ZERO
+    edge = high if op == "between" else low
+    return edge / actual if actual > 0 and edge > 0 else ZERO

@@ -1,0 +1,151 @@
+"""Scoring: walk the indicator tree, apply each leaf's rule, deductions and rounding.
+
+Order of work per leaf (so that displayed parts always add up to the displayed total):
+1. the rule gives exact points within 0..weight;
+2. those are rounded half-up (四舍五入) to the precision: the ``base``;
+3. deductions (the rubric's, then the evaluator's) are rounded and taken off in turn,
+   each no more than what is left (扣完为止): ``score = base − Σ applied``;
+4. parents are the exact sum of their rounded children; the total the sum of level 1.
+
+Indicators that do not apply (``applicable`` false) score 0 of 0, and the total is
+rescaled to the rubric's total (按百分制折算) by giving each applicable leaf an effective
+weight; largest-remainder rounding makes the effective weights add up exactly.
+"""
+from __future__ import annotations
+
+from decimal import ROUND_FLOOR, Decimal
+
+from .errors import Problem, ScoringError, SubmissionError
+from .expressions import ExpressionError, Value
+from .model import DeductionRule, Indicator, Rubric
+from .numbers import ARITHMETIC_ERRORS, ZERO, clamp, fixed, plain, round_half_up
+from .result import Deduction, NodeResult, Result
+from .rules import JudgmentNeeded
+from .submission import Submission
+
+
+def score(rubric: Rubric, submission: Submission) -> Result:
+    """Score a checked submission; raise :class:`ScoringError` if its data cannot be scored."""
+    return _Scorer(rubric, submission).result()
+
+
+class _Scorer:
+    def __init__(self, rubric: Rubric, submission: Submission) -> None:
+        self.rubric, self.submission = rubric, submission
+        self.env: dict[str, Value] = dict(submission.values)
+        for derived in rubric.derived:
+            self.env[derived.id] = self._evaluate(derived.expression, f"derived.{derived.id}")
+        self.skipped = {n.id for n in rubric.nodes() if n.applicable is not None
+                        and not self._evaluate(n.applicable, f"{n.path}.applicable")}
+        self.weights = self._effective_weights()
+
+    def result(self) -> Result:
+        nodes = tuple(self._node(top) for top in self.rubric.indicators)
+        total = sum((n.score for n in nodes), ZERO)
+        grade, veto = self.rubric.grades.grade(total), None
+        for rule in self.rubric.veto:
+            if self._evaluate(rule.when, "veto"):
+                grade, veto = rule.grade, rule.reason
+                break
+        return Result(self.rubric.id, self.rubric.version, self.rubric.sha256, self.submission.subject,
+                      total, self.rubric.total, grade, nodes, self.rubric.precision, veto)
+
+    # -- the tree ---------------------------------------------------------------------------
+    def _node(self, node: Indicator) -> NodeResult:
+        if node.children:
+            children = tuple(self._node(c) for c in node.children)
+            return NodeResult(node.id, node.label, node.level, sum((c.weight for c in children), ZERO),
+                              sum((c.score for c in children), ZERO), children, applicable=node.id not in self.skipped)
+        if node.id in self.weights:
+            return self._leaf(node, self.weights[node.id])
+        return NodeResult(node.id, node.label, node.level, ZERO, ZERO, kind=node.rule.kind if node.rule else None,
+                          explanation="not applicable (不适用)", applicable=False)
+
+    def _leaf(self, node: Indicator, weight: Decimal) -> NodeResult:
+        precision = node.precision if node.precision is not None else self.rubric.precision
+        judgment = self.submission.judgments.get(node.id)
+        try:
+            outcome = node.rule.score(self.env, node.weight, judgment)  # type: ignore[union-attr]
+        except JudgmentNeeded as exc:
+            raise SubmissionError(Problem(str(exc), self.submission.file, path=f"judgments.{node.id}")) from None
+        except (ExpressionError, *ARITHMETIC_ERRORS) as exc:
+            raise ScoringError(Problem(f"cannot score: {exc}", self.submission.file, path=f"{node.path}.rule")) from None
+        scale = weight / node.weight if node.weight else ZERO
+        base = round_half_up(clamp(outcome.points, ZERO, node.weight) * scale, precision)
+        deductions = self._deductions(node, judgment, base, scale, precision)
+        score = base - sum((d.points for d in deductions), ZERO)
+        explanation = outcome.explanation + f" = {fixed(base, precision)}"
+        if deductions:
+            explanation += "".join(f" − {fixed(d.points, precision)} ({d.reason})" for d in deductions)
+        explanation += f" → {fixed(score, precision)} / {plain(weight)}"
+        return NodeResult(node.id, node.label, node.level, weight, score, kind=node.rule.kind if node.rule else None,
+                          base=base, deductions=deductions, target=outcome.target or node.rule.target_text() if node.rule else None,
+                          actual=outcome.actual, met=outcome.met, explanation=explanation, ratio=outcome.ratio,
+                          reason=judgment.reason if judgment else "")
+
+    def _deductions(self, node: Indicator, judgment, base: Decimal, scale: Decimal, precision: int) -> tuple[Deduction, ...]:
+        wanted = [(self._deduction_points(rule, node), rule.reason, "rule") for rule in node.deductions]
+        if judgment is not None:
+            wanted += [(points, reason, "evaluator") for points, reason in judgment.deductions]
+        applied, left = [], base
+        for points, reason, source in wanted:
+            cut = min(round_half_up(points * scale, precision), left)
+            if cut > 0:
+                applied.append(Deduction(cut, reason, source))
+                left -= cut
+        return tuple(applied)
+
+    def _deduction_points(self, rule: DeductionRule, node: Indicator) -> Decimal:
+        where = f"{node.path}.deductions"
+        if rule.when is not None:
+            return rule.points if self._evaluate(rule.when, where) else ZERO
+        count = self._evaluate(rule.per, where) if rule.per is not None else ZERO
+        count = max(_as_number(count, where, self.submission.file), ZERO)
+        if rule.whole:
+            count = count.to_integral_value(rounding=ROUND_FLOOR)
+        points = rule.points * count
+        return min(points, rule.cap) if rule.cap is not None else points
+
+    # -- helpers ----------------------------------------------------------------------------
+    def _evaluate(self, expression, where: str) -> Value:
+        try:
+            return expression.evaluate(self.env)
+        except (ExpressionError, *ARITHMETIC_ERRORS) as exc:
+            raise ScoringError(Problem(f"cannot evaluate {expression.source!r}: {exc}", self.submission.file, path=where)) from None
+
+    def _effective_weights(self) -> dict[str, Decimal]:
+        """Weight of each applicable leaf, rescaled so that they add up to the total."""
+        leaves = [n for n in self.rubric.nodes() if n.is_leaf and not self._skipped(n)]
+        applicable = sum((n.weight for n in leaves), ZERO)
+        if not self.skipped or applicable == 0:
+            return {n.id: n.weight for n in leaves}
+        unit = Decimal(1).scaleb(-self.rubric.precision)
+        exact = {n.id: n.weight * self.rubric.total / applicable for n in leaves}
+        floors = {k: (v / unit).to_integral_value(rounding=ROUND_FLOOR) * unit for k, v in exact.items()}
+        spare = int((self.rubric.total - sum(floors.values(), ZERO)) / unit)
+        by_remainder = sorted(exact, key=lambda k: exact[k] - floors[k], reverse=True)
+        for key in by_remainder[:spare]:
+            floors[key] += unit
+        return floors
+
+    def _skipped(self, node: Indicator) -> bool:
+        return any(n.id in self.skipped for n in self._ancestry(node))
+
+    def _ancestry(self, target: Indicator) -> list[Indicator]:
+        def find(nodes: tuple[Indicator, ...], trail: list[Indicator]) -> list[Indicator] | None:
+            for n in nodes:
+                if n is target:
+                    return trail + [n]
+                found = find(n.children, trail + [n])
+                if found:
+                    return found
+            return None
+        return find(self.rubric.indicators, []) or []
+
+
+def _as_number(value: Value, where: str, file: str) -> Decimal:
+    if isinstance(value, bool):
+        return Decimal(int(value))
+    if not isinstance(value, Decimal):
+        raise ScoringError(Problem(f"expected a count, got {value!r}", file, path=where))
+    return value

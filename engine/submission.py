@@ -1,0 +1,236 @@
+"""Submissions: the values and judgments an evaluator gives, checked against a rubric.
+
+A submission is a mapping::
+
+    subject: 2020年度口岸大通关补助资金      # what is being scored
+    values: {budget: 6548.5, ...}          # one entry per rubric input
+    judgments:                             # 专家打分, per indicator id
+      goal: {deductions: [{points: 0.75, reason: ...}]}
+    claims: {...}                          # the unit's own figures, for ``rubric audit``
+
+Every problem is collected and raised at once as a :class:`SubmissionError`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .document import Document, PathKey, load_file
+from .errors import Problem, SubmissionError
+from .expressions import Value
+from .model import Input, Rubric
+from .numbers import HUNDRED, parse_decimal, parse_percent, plain
+from .rules import Judgment
+from .suggest import did_you_mean
+
+TOP_KEYS = ("subject", "values", "judgments", "claims")
+_TRUE, _FALSE = ("是", "yes", "true", "y", "有"), ("否", "no", "false", "n", "无")
+
+
+@dataclass(frozen=True)
+class Submission:
+    """Checked, typed values ready to score."""
+
+    subject: str
+    values: dict[str, Value]
+    judgments: dict[str, Judgment] = field(default_factory=dict)
+    claims: dict[str, Any] = field(default_factory=dict)
+    file: str = ""
+
+
+def load_submission(path: str | Path, rubric: Rubric) -> Submission:
+    """Read a YAML or JSON submission file and check it against ``rubric``."""
+    doc = load_file(path)
+    return check_submission(doc, rubric)
+
+
+def submission_from_data(data: Any, rubric: Rubric, name: str = "<submission>") -> Submission:
+    """Check already-parsed data (e.g. a rubric case) against ``rubric``."""
+    return check_submission(Document(name, data), rubric)
+
+
+def check_submission(doc: Document, rubric: Rubric) -> Submission:
+    checker = _Checker(doc, rubric)
+    submission = checker.check()
+    if checker.problems:
+        raise SubmissionError(checker.problems)
+    return submission
+
+
+class _Checker:
+    def __init__(self, doc: Document, rubric: Rubric) -> None:
+        self.doc, self.rubric = doc, rubric
+        self.problems: list[Problem] = []
+
+    def problem(self, path: PathKey, message: str) -> None:
+        self.problems.append(self.doc.problem(path, message))
+
+    def check(self) -> Submission:
+        data = self.doc.data
+        if not isinstance(data, dict):
+            self.problem((), "a submission must be a mapping with 'values:' (and optionally subject, judgments)")
+            return Submission("", {})
+        for key in data:
+            if key not in TOP_KEYS:
+                hint = "; input values go under 'values:'" if key in self.rubric.inputs else did_you_mean(key, TOP_KEYS)
+                self.problem((key,), f"unknown key '{key}'{hint}")
+        values = self.values(data.get("values", {}))
+        judgments = self.judgments(data.get("judgments") or {})
+        claims = data.get("claims") or {}
+        if not isinstance(claims, dict):
+            self.problem(("claims",), "expected a mapping of claimed figures")
+            claims = {}
+        subject = data.get("subject", Path(self.doc.file).stem)
+        return Submission(str(plain(subject) if isinstance(subject, Decimal) else subject), values, judgments, claims, self.doc.file)
+
+    # -- values ---------------------------------------------------------------------------
+    def values(self, given: Any) -> dict[str, Value]:
+        if not isinstance(given, dict):
+            self.problem(("values",), "expected a mapping of input id → value")
+            return {}
+        inputs = self.rubric.inputs
+        for key in given:
+            if key not in inputs:
+                self.problem(("values", key), f"unknown input '{key}'{did_you_mean(key, inputs)}")
+        result: dict[str, Value] = {}
+        for name, spec in inputs.items():
+            raw = given.get(name)
+            if raw is None:
+                if spec.required:
+                    self.problem(("values",) if name not in given else ("values", name),
+                                 f"missing value for '{name}' ({spec.label}{', ' + spec.unit if spec.unit else ''})")
+                    continue
+                raw = spec.default
+            value = coerce(raw, spec)
+            if isinstance(value, _Bad):
+                self.problem(("values", name), value.message)
+            else:
+                result[name] = value
+        return result
+
+    # -- judgments ------------------------------------------------------------------------
+    def judgments(self, given: Any) -> dict[str, Judgment]:
+        if not isinstance(given, dict):
+            self.problem(("judgments",), "expected a mapping of indicator id → judgment")
+            return {}
+        leaves = {n.id: n for n in self.rubric.nodes() if n.is_leaf}
+        accepting = {i for i, n in leaves.items() if n.evaluator_deductions or (n.rule and n.rule.judgment != "none")}
+        result = {}
+        for key, raw in given.items():
+            path = ("judgments", key)
+            if key not in accepting:
+                known = sorted(accepting)
+                why = "it is scored from values, not judged" if key in leaves else "no such indicator"
+                self.problem(path, f"'{key}' takes no judgment: {why}{did_you_mean(key, known)}")
+                continue
+            judgment = self.judgment(raw, path, leaves[key].weight)
+            if judgment is not None:
+                result[key] = judgment
+        for key in accepting:
+            rule = leaves[key].rule
+            if rule is not None and rule.judgment == "required" and key not in result and key not in given:
+                self.problem(("judgments",), f"missing judgment for '{key}' ({leaves[key].label}): give points, or deductions (an empty list for full points)")
+        return result
+
+    def judgment(self, raw: Any, path: PathKey, weight: Decimal) -> Judgment | None:
+        if not isinstance(raw, dict):
+            self.problem(path, "expected a mapping with 'points' and/or 'deductions'")
+            return None
+        for key in raw:
+            if key not in ("points", "deductions", "reason"):
+                self.problem(path + (key,), f"unknown key '{key}'{did_you_mean(key, ('points', 'deductions', 'reason'))}")
+        points = raw.get("points")
+        if points is not None and (not _finite(points) or not 0 <= points <= weight):
+            self.problem(path + ("points",), f"expected points within 0..{plain(weight)}, got {_show(points)}")
+            points = None
+        deductions = []
+        for i, d in enumerate(raw.get("deductions") or []):
+            where = path + ("deductions", i)
+            if not isinstance(d, dict) or not _finite(d.get("points")) or d["points"] < 0:
+                self.problem(where, "a deduction needs 'points' (a number ≥ 0) and a 'reason'")
+            elif not str(d.get("reason", "")).strip():
+                self.problem(where + ("reason",), "a deduction needs a 'reason' (扣分原因)")
+            else:
+                deductions.append((d["points"], str(d["reason"])))
+        return Judgment(points, tuple(deductions), str(raw.get("reason", "") or ""))
+
+
+@dataclass(frozen=True)
+class _Bad:
+    message: str
+
+
+def coerce(raw: Any, spec: Input) -> Value | _Bad:
+    """The typed value of ``raw`` for input ``spec``, or a :class:`_Bad` saying what was expected."""
+    if spec.type in ("number", "integer", "percent"):
+        value = _number(raw, spec)
+        if isinstance(value, _Bad):
+            return value
+        if spec.minimum is not None and value < spec.minimum or spec.maximum is not None and value > spec.maximum:
+            return _Bad(f"{_shown(value, spec)} is out of range: expected {_range(spec)}")
+        return value
+    if spec.type == "boolean":
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        if text in _TRUE or text in _FALSE:
+            return text in _TRUE
+        return _Bad(f"expected true or false (是/否), got {_show(raw)}")
+    if spec.type == "level":
+        text = plain(raw) if isinstance(raw, Decimal) else str(raw).strip()
+        if text not in spec.levels:
+            return _Bad(f"expected one of {', '.join(spec.levels)}; got {_show(raw)}{did_you_mean(text, spec.levels)}")
+        return text
+    if isinstance(raw, (dict, list)):
+        return _Bad(f"expected text, got {_show(raw)}")
+    return plain(raw) if isinstance(raw, Decimal) else str(raw)
+
+
+def _number(raw: Any, spec: Input) -> Decimal | _Bad:
+    what = {"number": "a number", "integer": "a whole number", "percent": "a percent (97% or 97)"}[spec.type]
+    if isinstance(raw, bool) or isinstance(raw, (dict, list)) or raw is None:
+        return _Bad(f"expected {what}, got {_show(raw)}")
+    if isinstance(raw, str):
+        percent = parse_percent(raw)
+        if percent is not None and spec.type == "percent":
+            return percent
+        number = parse_decimal(raw)
+        if number is None:
+            unit = f" (the unit {spec.unit} is already in the rubric)" if spec.unit and spec.unit in raw else ""
+            return _Bad(f"expected {what}, got {_show(raw)}; write the number alone{unit}")
+        raw = number
+    if not isinstance(raw, Decimal) or not raw.is_finite():
+        return _Bad(f"expected a finite number, got {raw}")
+    if spec.type == "integer" and raw != raw.to_integral_value():
+        return _Bad(f"expected a whole number, got {plain(raw)}")
+    if spec.type == "percent" and spec.percent_entry == "points":
+        return raw / HUNDRED
+    return raw
+
+
+def _range(spec: Input) -> str:
+    low = _shown(spec.minimum, spec) if spec.minimum is not None else "-∞"
+    high = _shown(spec.maximum, spec) if spec.maximum is not None else "∞"
+    return f"{low}..{high}"
+
+
+def _shown(value: Decimal, spec: Input) -> str:
+    return plain(value * HUNDRED) + "%" if spec.type == "percent" else plain(value)
+
+
+def _finite(value: Any) -> bool:
+    return isinstance(value, Decimal) and value.is_finite()
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return plain(value) if value.is_finite() else str(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "nothing"
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    return f'"{value}"'
