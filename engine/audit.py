@@ -1,0 +1,276 @@
+"""Auditing a unit's own filled self-evaluation (自评表) against the rubric.
+
+A submission may carry the unit's **claimed** figures beside the facts::
+
+    claims:
+      total: 100
+      grade: 优秀
+      scores: {execution: 10, output: 50, key_firms: 20}   # any indicator, leaf or parent
+      reasons: {tax: 受疫情影响…}                            # 偏差原因分析 per indicator
+
+:func:`audit` scores the facts, compares, and returns every :class:`Finding`. Each check
+is a small function yielding findings; ``audit`` only runs them in turn.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from .errors import Problem, SubmissionError
+from .model import Rubric
+from .numbers import ONE, ZERO, percent_text, plain
+from .result import NodeResult, Result
+from .scoring import score
+from .submission import Submission
+from .suggest import did_you_mean
+
+ERROR, WARNING = "error", "warning"
+
+#: Every finding kind with its severity and a one-line meaning (for docs and reports).
+KINDS: dict[str, tuple[str, str]] = {
+    "score_mismatch": (ERROR, "claimed score differs from the score the rubric gives"),
+    "sum_mismatch": (ERROR, "a claimed subtotal or total is not the sum of its claimed parts"),
+    "score_out_of_range": (ERROR, "claimed score above the indicator's points or below 0"),
+    "grade_mismatch": (ERROR, "claimed grade is not the band of the claimed total"),
+    "grade_vs_computed": (ERROR, "claimed grade is not the band of the computed total"),
+    "met_but_lost": (ERROR, "target met, but points lost"),
+    "missed_full_points": (ERROR, "target missed, but full points claimed"),
+    "no_reason": (WARNING, "points lost with no 偏差原因 given"),
+    "over_target": (WARNING, "actual far above the target with no explanation"),
+    "ahead_of_budget": (WARNING, "indicator completion runs ahead of budget execution"),
+    "unspent": (WARNING, "a large part of the budget is unspent"),
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    message: str
+    indicator: str = ""
+    label: str = ""
+    claimed: Decimal | str | None = None
+    computed: Decimal | str | None = None
+
+    @property
+    def severity(self) -> str:
+        return KINDS[self.kind][0]
+
+    @property
+    def difference(self) -> Decimal | None:
+        if isinstance(self.claimed, Decimal) and isinstance(self.computed, Decimal):
+            return self.claimed - self.computed
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        show = lambda v: plain(v) if isinstance(v, Decimal) else v  # noqa: E731
+        return {"kind": self.kind, "severity": self.severity, "indicator": self.indicator, "label": self.label,
+                "claimed": show(self.claimed), "computed": show(self.computed), "difference": show(self.difference),
+                "message": self.message}
+
+
+@dataclass(frozen=True)
+class Claims:
+    total: Decimal | None = None
+    grade: str | None = None
+    scores: dict[str, Decimal] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    subject: str
+    result: Result
+    claims: Claims
+    findings: tuple[Finding, ...]
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == ERROR)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"subject": self.subject, "rubric": self.result.to_dict()["rubric"],
+                "claimed_total": plain(self.claims.total) if self.claims.total is not None else None,
+                "computed_total": plain(self.result.total), "computed_grade": self.result.grade,
+                "errors": self.errors, "warnings": len(self.findings) - self.errors,
+                "findings": [f.to_dict() for f in self.findings]}
+
+
+def read_claims(submission: Submission, rubric: Rubric) -> Claims:
+    """The claimed figures of a submission, checked: unknown indicators and non-numbers refused."""
+    raw, problems = submission.claims, []
+    ids = [n.id for n in rubric.nodes()]
+
+    def bad(path: str, message: str) -> None:
+        problems.append(Problem(message, submission.file, path=f"claims.{path}"))
+
+    scores: dict[str, Decimal] = {}
+    for key, value in (raw.get("scores") or {}).items():
+        if key not in ids:
+            bad(f"scores.{key}", f"no indicator '{key}'{did_you_mean(key, ids)}")
+        elif not isinstance(value, Decimal) or not value.is_finite():
+            bad(f"scores.{key}", f"expected a number, got {value!r}")
+        else:
+            scores[key] = value
+    reasons = {str(k): str(v) for k, v in (raw.get("reasons") or {}).items() if v is not None}
+    for key in reasons:
+        if key not in ids:
+            bad(f"reasons.{key}", f"no indicator '{key}'{did_you_mean(key, ids)}")
+    total = raw.get("total")
+    if total is not None and (not isinstance(total, Decimal) or not total.is_finite()):
+        bad("total", f"expected a number, got {total!r}")
+        total = None
+    for key in raw:
+        if key not in ("total", "grade", "scores", "reasons"):
+            bad(key, f"unknown key '{key}'{did_you_mean(key, ('total', 'grade', 'scores', 'reasons'))}")
+    if problems:
+        raise SubmissionError(problems)
+    grade = raw.get("grade")
+    return Claims(total, str(grade) if grade is not None else None, scores, reasons)
+
+
+def audit(rubric: Rubric, submission: Submission) -> AuditReport:
+    """Score the facts and compare them with the unit's claimed figures."""
+    claims = read_claims(submission, rubric)
+    result = score(rubric, submission)
+    context = _Context(rubric, submission, result, claims)
+    findings = [finding for check in CHECKS for finding in check(context)]
+    return AuditReport(submission.subject, result, claims, tuple(findings))
+
+
+@dataclass(frozen=True)
+class _Context:
+    rubric: Rubric
+    submission: Submission
+    result: Result
+    claims: Claims
+
+    @property
+    def tolerance(self) -> Decimal:
+        if self.rubric.audit.tolerance is not None:
+            return self.rubric.audit.tolerance
+        return Decimal(5).scaleb(-(self.rubric.precision + 1))
+
+    def reason(self, node: NodeResult) -> str:
+        given = self.claims.reasons.get(node.id) or node.reason
+        return given.strip() or "; ".join(d.reason for d in node.deductions).strip()
+
+    def execution(self) -> Decimal | None:
+        name = self.rubric.audit.execution
+        if name is None:
+            return None
+        derived = {d.id: d for d in self.rubric.derived}
+        value = self.submission.values.get(name)
+        if value is None and name in derived:
+            value = derived[name].expression.evaluate({**self.submission.values, **_derived(self.rubric, self.submission)})
+        return value if isinstance(value, Decimal) else None
+
+
+def _derived(rubric: Rubric, submission: Submission) -> dict[str, Any]:
+    env: dict[str, Any] = dict(submission.values)
+    for d in rubric.derived:
+        env[d.id] = d.expression.evaluate(env)
+    return env
+
+
+def _claimed_nodes(ctx: _Context) -> Iterator[tuple[NodeResult, Decimal]]:
+    for node in ctx.result.nodes():
+        if node.id in ctx.claims.scores:
+            yield node, ctx.claims.scores[node.id]
+
+
+def check_scores(ctx: _Context) -> Iterator[Finding]:
+    for node, claimed in _claimed_nodes(ctx):
+        if claimed > node.weight or claimed < 0:
+            yield Finding("score_out_of_range", f"claimed {plain(claimed)} for an indicator worth {plain(node.weight)} points",
+                          node.id, node.label, claimed, node.weight)
+        if abs(claimed - node.score) > ctx.tolerance:
+            yield Finding("score_mismatch", f"claimed {plain(claimed)}, the rubric gives {plain(node.score)}",
+                          node.id, node.label, claimed, node.score)
+
+
+def check_sums(ctx: _Context) -> Iterator[Finding]:
+    scores = ctx.claims.scores
+    for node, claimed in _claimed_nodes(ctx):
+        if node.children and all(c.id in scores for c in node.children):
+            parts = sum((scores[c.id] for c in node.children), ZERO)
+            if parts != claimed:
+                yield Finding("sum_mismatch", f"subtotal {plain(claimed)} but its claimed parts add up to {plain(parts)}",
+                              node.id, node.label, claimed, parts)
+    tops = ctx.result.indicators
+    if ctx.claims.total is not None and all(t.id in scores for t in tops):
+        parts = sum((scores[t.id] for t in tops), ZERO)
+        if parts != ctx.claims.total:
+            yield Finding("sum_mismatch", f"total {plain(ctx.claims.total)} but the claimed level-1 scores add up to {plain(parts)}",
+                          "total", "总分", ctx.claims.total, parts)
+    if ctx.claims.total is not None and abs(ctx.claims.total - ctx.result.total) > ctx.tolerance:
+        yield Finding("score_mismatch", f"claimed total {plain(ctx.claims.total)}, the rubric gives {plain(ctx.result.total)}",
+                      "total", "总分", ctx.claims.total, ctx.result.total)
+
+
+def check_grade(ctx: _Context) -> Iterator[Finding]:
+    claimed = ctx.claims.grade
+    if claimed is None:
+        return
+    grades = ctx.rubric.grades
+    if ctx.claims.total is not None and 0 <= ctx.claims.total <= ctx.rubric.total:
+        band = grades.grade(ctx.claims.total)
+        if band != claimed:
+            yield Finding("grade_mismatch", f"claimed grade {claimed}, but a total of {plain(ctx.claims.total)} is {band}",
+                          "grade", "等级", claimed, band)
+    if claimed != ctx.result.grade:
+        yield Finding("grade_vs_computed", f"claimed grade {claimed}, the rubric gives {ctx.result.grade} ({plain(ctx.result.total)})",
+                      "grade", "等级", claimed, ctx.result.grade)
+
+
+def check_targets(ctx: _Context) -> Iterator[Finding]:
+    for node, claimed in _claimed_nodes(ctx):
+        if node.children or node.met is None:
+            continue
+        if node.met and claimed < node.weight:
+            yield Finding("met_but_lost", f"target met ({node.actual} against {node.target}) but only {plain(claimed)} of {plain(node.weight)} claimed",
+                          node.id, node.label, claimed, node.weight)
+        if not node.met and claimed >= node.weight and node.weight > 0:
+            yield Finding("missed_full_points", f"target missed ({node.actual} against {node.target}) but full {plain(claimed)} points claimed",
+                          node.id, node.label, claimed, node.score)
+
+
+def check_reasons(ctx: _Context) -> Iterator[Finding]:
+    for node in ctx.result.nodes():
+        if node.children:
+            continue
+        claimed = ctx.claims.scores.get(node.id, node.score)
+        if claimed < node.weight and not ctx.reason(node):
+            yield Finding("no_reason", f"{plain(node.weight - claimed)} points lost with no 偏差原因 given",
+                          node.id, node.label, claimed, node.weight)
+
+
+def check_over_target(ctx: _Context) -> Iterator[Finding]:
+    limit = ctx.rubric.audit.over_target
+    for node in ctx.result.nodes():
+        if node.kind == "target" and node.ratio is not None and node.ratio >= limit and not ctx.reason(node):
+            yield Finding("over_target", f"{node.actual} is {percent_text(node.ratio, 2)} of the target {node.target} "
+                          f"(≥ {percent_text(limit)}) with no explanation", node.id, node.label, node.ratio, limit)
+
+
+def check_budget(ctx: _Context) -> Iterator[Finding]:
+    execution = ctx.execution()
+    if execution is None:
+        return
+    settings = ctx.rubric.audit
+    if ONE - execution > settings.unspent:
+        yield Finding("unspent", f"{percent_text(ONE - execution, 2)} of the budget is unspent (more than {percent_text(settings.unspent)})",
+                      "", "预算执行率", execution, ONE - settings.unspent)
+    for node in ctx.result.nodes():
+        if node.kind == "target" and node.ratio is not None:
+            completion = min(node.ratio, ONE)
+            if completion - execution > settings.ahead_of_budget:
+                yield Finding("ahead_of_budget", f"completion {percent_text(completion, 2)} runs more than "
+                              f"{percent_text(settings.ahead_of_budget)} ahead of budget execution {percent_text(execution, 2)}",
+                              node.id, node.label, completion, execution)
+
+
+CHECKS: tuple[Callable[[_Context], Iterator[Finding]], ...] = (
+    check_scores, check_sums, check_grade, check_targets, check_reasons, check_over_target, check_budget,
+)
