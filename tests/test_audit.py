@@ -1,0 +1,142 @@
+"""Every audit finding kind: a table that triggers it and one that does not."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from engine import SubmissionError, parse_rubric, submission_from_data
+from engine.audit import KINDS, audit
+
+RUBRIC = parse_rubric("""
+id: audit-demo
+version: "1"
+title: 审计示例
+grades:
+  - {label: 优, range: "[90, 100]"}
+  - {label: 良, range: "[80, 90)"}
+  - {label: 中, range: "[60, 80)"}
+  - {label: 差, range: "[0, 60)"}
+inputs:
+  budget: {type: number, label: 全年预算数, unit: 万元}
+  spent: {type: number, label: 全年执行数, unit: 万元}
+  firms: {type: integer, label: 服务重点企业, unit: 家}
+  tax: {type: number, label: 税收收入, unit: 万元}
+derived:
+  execution_rate: {expr: spent / budget, type: percent}
+audit: {execution: execution_rate}
+indicators:
+  - id: execution
+    label: 预算执行率
+    weight: 10
+    rule: {kind: ratio, value: execution_rate}
+  - id: output
+    label: 产出指标
+    weight: 50
+    children:
+      - id: firms_served
+        label: 服务重点企业
+        weight: 50
+        rule: {kind: target, value: firms, op: ">=", target: 5}
+  - id: effect
+    label: 效益指标
+    weight: 40
+    children:
+      - id: tax_income
+        label: 税收收入
+        weight: 40
+        rule: {kind: target, value: tax, op: ">=", target: 2000}
+""")
+
+FACTS = {"budget": 350, "spent": 350, "firms": 5, "tax": 2000}
+CLEAN = {"total": 100, "grade": "优", "scores": {"execution": 10, "output": 50, "firms_served": 50,
+                                                  "effect": 40, "tax_income": 40}}
+
+
+def kinds(claims: dict, **facts: object) -> list[str]:
+    values = {k: Decimal(str(v)) for k, v in {**FACTS, **facts}.items()}
+    data = {"subject": "demo", "values": values, "claims": _decimals(claims)}
+    return [f.kind for f in audit(RUBRIC, submission_from_data(data, RUBRIC)).findings]
+
+
+def _decimals(value):
+    if isinstance(value, dict):
+        return {k: _decimals(v) for k, v in value.items()}
+    return Decimal(str(value)) if isinstance(value, (int, float)) else value
+
+
+def with_scores(**scores: object) -> dict:
+    return {**CLEAN, "scores": {**CLEAN["scores"], **scores}}
+
+
+def test_clean_table_has_no_findings() -> None:
+    assert kinds(CLEAN) == []
+
+
+def test_score_mismatch_beyond_tolerance_only() -> None:
+    assert "score_mismatch" in kinds(with_scores(execution=9.99, output=50), spent=350)
+    assert "score_mismatch" not in kinds(with_scores(execution=10.004))
+
+
+def test_subtotal_not_sum_of_parts() -> None:
+    found = kinds(with_scores(output=49))
+    assert "sum_mismatch" in found
+    assert "sum_mismatch" not in kinds(CLEAN)
+
+
+def test_total_not_sum_of_level_one() -> None:
+    assert "sum_mismatch" in kinds({**CLEAN, "total": 99})
+
+
+def test_score_above_points_or_below_zero() -> None:
+    assert "score_out_of_range" in kinds(with_scores(tax_income=41, effect=41))
+    assert "score_out_of_range" in kinds(with_scores(tax_income=-1, effect=-1))
+    assert "score_out_of_range" not in kinds(CLEAN)
+
+
+def test_grade_against_claimed_total_and_computed_total() -> None:
+    found = kinds({**CLEAN, "grade": "良"})
+    assert "grade_mismatch" in found and "grade_vs_computed" in found
+    assert "grade_mismatch" not in kinds(CLEAN) and "grade_vs_computed" not in kinds(CLEAN)
+
+
+def test_target_met_but_points_lost() -> None:
+    assert "met_but_lost" in kinds({**with_scores(firms_served=45, output=45), "total": 95})
+    assert "met_but_lost" not in kinds(CLEAN)
+
+
+def test_target_missed_with_full_points() -> None:
+    assert "missed_full_points" in kinds(CLEAN, firms=4)
+    assert "missed_full_points" not in kinds({**with_scores(firms_served=40, output=40), "total": 90}, firms=4)
+
+
+def test_points_lost_without_reason() -> None:
+    lost = {**with_scores(firms_served=40, output=40), "total": 90}
+    assert "no_reason" in kinds(lost, firms=4)
+    assert "no_reason" not in kinds({**lost, "reasons": {"firms_served": "两家企业迁出辖区"}}, firms=4)
+
+
+def test_far_over_target_needs_explanation() -> None:
+    assert "over_target" in kinds(CLEAN, tax=2600)
+    assert "over_target" not in kinds(CLEAN, tax=2500)
+    assert "over_target" not in kinds({**CLEAN, "reasons": {"tax_income": "新增大额进口"}}, tax=2600)
+
+
+def test_budget_unspent_and_completion_ahead_of_execution() -> None:
+    found = kinds(with_scores(execution=7.5), spent=262.5)
+    assert "unspent" in found and "ahead_of_budget" in found
+    fine = kinds(with_scores(execution=9), spent=315)
+    assert "unspent" not in fine
+    assert "ahead_of_budget" in fine  # 100% completion is 10% ahead of 90% execution
+
+
+def test_every_kind_has_a_severity() -> None:
+    assert {severity for severity, _ in KINDS.values()} == {"error", "warning"}
+
+
+def test_unknown_claimed_indicator_is_a_located_error() -> None:
+    data = {"values": {k: Decimal(v) for k, v in FACTS.items()}, "claims": {"scores": {"firm_served": Decimal(1)}}}
+    with pytest.raises(SubmissionError) as error:
+        audit(RUBRIC, submission_from_data(data, RUBRIC))
+    assert "claims.scores.firm_served" in str(error.value)
+    assert "did you mean 'firms_served'" in str(error.value)
