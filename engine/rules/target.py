@@ -98,8 +98,8 @@ class TargetRule(Rule):
             return actual >= low
         if self.op == "<=":
             return actual <= low
-        if self.op == "==":
-            return abs(actual - low) <= tolerance
+        if self.op == "==":  # a target of 0 (无事故) is met by anything not above it
+            return abs(actual - low) <= tolerance or (low == 0 and actual <= 0)
         return low <= actual <= high
 
     def _partial(self, env: Env, actual: Decimal, low: Decimal, high: Decimal) -> Decimal:
