@@ -116,7 +116,7 @@ class _Checker:
             self.problem(("judgments",), "expected a mapping of indicator id → judgment")
             return {}
         leaves = {n.id: n for n in self.rubric.nodes() if n.is_leaf}
-        accepting = {i for i, n in leaves.items() if n.evaluator_deductions or (n.rule and n.rule.judgment != "none")}
+        accepting = [i for i, n in leaves.items() if n.evaluator_deductions or (n.rule and n.rule.judgment != "none")]  # rubric order: problems come out in a stable order
         result = {}
         for key, raw in given.items():
             path = ("judgments", key)
