@@ -69,7 +69,7 @@ class _Scorer:
         except JudgmentNeeded as exc:
             raise SubmissionError(Problem(str(exc), self.submission.file, path=f"judgments.{node.id}")) from None
         except (ExpressionError, *ARITHMETIC_ERRORS) as exc:
-            raise ScoringError(Problem(f"cannot score: {exc}", self.submission.file, path=f"{node.path}.rule")) from None
+            raise ScoringError(Problem(f"cannot score: {_why(exc)}", self.submission.file, path=f"{node.path}.rule")) from None
         scale = weight / node.weight if node.weight else ZERO
         base = round_half_up(clamp(outcome.points, ZERO, node.weight) * scale, precision)
         deductions = self._deductions(node, judgment, base, scale, precision)
@@ -89,7 +89,7 @@ class _Scorer:
             wanted += [(points, reason, "evaluator") for points, reason in judgment.deductions]
         applied, left = [], base
         for points, reason, source in wanted:
-            cut = min(round_half_up(points * scale, precision), left)
+            cut = round_half_up(min(points * scale, left), precision)  # at most what is left (扣完为止)
             if cut > 0:
                 applied.append(Deduction(cut, reason, source))
                 left -= cut
@@ -103,7 +103,10 @@ class _Scorer:
         count = max(_as_number(count, where, self.submission.file), ZERO)
         if rule.whole:
             count = count.to_integral_value(rounding=ROUND_FLOOR)
-        points = rule.points * count
+        try:
+            points = rule.points * count
+        except ARITHMETIC_ERRORS:
+            raise ScoringError(Problem(f"count {rule.per.source if rule.per else ''} is too large to compute with", self.submission.file, path=where)) from None
         return min(points, rule.cap) if rule.cap is not None else points
 
     # -- helpers ----------------------------------------------------------------------------
@@ -111,7 +114,7 @@ class _Scorer:
         try:
             return expression.evaluate(self.env)
         except (ExpressionError, *ARITHMETIC_ERRORS) as exc:
-            raise ScoringError(Problem(f"cannot evaluate {expression.source!r}: {exc}", self.submission.file, path=where)) from None
+            raise ScoringError(Problem(f"cannot evaluate {expression.source!r}: {_why(exc)}", self.submission.file, path=where)) from None
 
     def _effective_weights(self) -> dict[str, Decimal]:
         """Weight of each applicable leaf, rescaled so that they add up to the total."""
@@ -141,6 +144,13 @@ class _Scorer:
                     return found
             return None
         return find(self.rubric.indicators, []) or []
+
+
+def _why(exc: Exception) -> str:
+    """Words for an error; decimal's own are a list of signal classes."""
+    if isinstance(exc, ExpressionError):
+        return str(exc)
+    return f"arithmetic error ({type(exc).__name__}): a value is too large or too small to compute with"
 
 
 def _as_number(value: Value, where: str, file: str) -> Decimal:
