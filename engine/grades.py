@@ -2,7 +2,8 @@
 
 A band is written as an interval, lower edge first: ``"[90, 100]"``, ``"[80, 90)"``.
 Full-width brackets as printed in Chinese documents (``【90，100】``, ``（80，90】``) are
-read the same way, so Wuhan's 【100,90】优秀 (90,80】良好 … becomes ``[90, 100]``, ``(80, 90]``.
+read the same way. Wuhan prints the upper edge first with each bracket beside its own
+number: 【100,90】优秀 (90,80】良好 … means 90 ≤ 优秀 ≤ 100, 80 ≤ 良好 < 90: ``[90, 100]``, ``[80, 90)``.
 """
 from __future__ import annotations
 
@@ -56,7 +57,8 @@ def parse_interval(text: str) -> tuple[Decimal, Decimal, bool, bool] | str:
     opening, low, high, closing = match.groups()
     low_d, high_d = Decimal(low), Decimal(high)
     if low_d > high_d:
-        return f"interval {text!r} has its edges reversed; write the lower edge first: \"{opening}{high}, {low}{closing}\""
+        mirrored = f"{'[' if closing == ']' else '('}{high}, {low}{']' if opening == '[' else ')'}"  # brackets stay with their numbers
+        return f"interval {text!r} has its edges reversed; write the lower edge first: \"{mirrored}\""
     return low_d, high_d, opening == "[", closing == "]"
 
 
