@@ -6,8 +6,9 @@ Only the rule kinds Qingdao uses are translated: ``judged``, ``ratio`` and ``tar
 (``proportional`` and ``none``). Rounding is half-up to 2 decimals per leaf, deductions
 are rounded and capped at what is left (扣完为止), exactly as the engine does.
 
-Each scorer takes the same plain submission as the engine and returns (total, grade);
-turning percents ("97%" or bare points) into fractions is part of its timed work.
+Each scorer takes the same plain submission as the engine and returns (total, grade,
+scores), the scores by indicator id for every leaf and level-1 indicator; turning percents
+("97%" or bare points) into fractions is part of its timed work.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from typing import Any, Callable
 import yaml
 
 HUNDRED = Decimal(100)
-Scorer = Callable[[dict[str, Any]], tuple[Any, str]]
+Scorer = Callable[[dict[str, Any]], tuple[Any, str, dict[str, Any]]]
 
 
 class Spec:
@@ -130,13 +131,13 @@ def zen_scorer(spec: Spec) -> Scorer:
     decision = zen.ZenEngine().create_decision(json.dumps(zen_decision(spec)))
     percents = spec.percents
 
-    def score(data: dict[str, Any]) -> tuple[Any, str]:
+    def score(data: dict[str, Any]) -> tuple[Any, str, dict[str, Any]]:
         values = typed_values(data["values"], percents)
         judgments = {k: {"points": j.get("points"), "deductions": [{"points": d["points"]} for d in j.get("deductions") or ()]}
                      for k, j in (data.get("judgments") or {}).items()}
         context = _json({**values, "j": judgments})
         result = decision.evaluate(context)["result"]
-        return result["total"], result["grade"]
+        return result["total"], result["grade"], {k[2:]: v for k, v in result.items() if k.startswith("s_")}
 
     return score
 
@@ -183,7 +184,7 @@ def rule_engine_scorer(spec: Spec) -> Scorer:
     grade = rule_engine.Rule(_rule_engine_grade(spec.bands), context=context)
     percents = spec.percents
 
-    def score(data: dict[str, Any]) -> tuple[Any, str]:
+    def score(data: dict[str, Any]) -> tuple[Any, str, dict[str, Any]]:
         env: dict[str, Any] = typed_values(data["values"], percents)
         for name, rule in derived:
             env[name] = rule.evaluate(env)
@@ -191,7 +192,7 @@ def rule_engine_scorer(spec: Spec) -> Scorer:
         scores = {leaf: rule.evaluate(judgments[leaf] if judged else env) for leaf, judged, rule in leaves}
         sums = {g: rule.evaluate(scores) for g, rule in groups}
         result = total.evaluate(sums)
-        return result, grade.evaluate({"total": result})
+        return result, grade.evaluate({"total": result}), scores | sums
 
     return score
 

@@ -5,17 +5,20 @@
     python benchmarks/throughput.py --profile  # also cProfile the engine's loop (to stderr)
 
 What is timed, for every contender alike: from the plain submission data (what a YAML,
-JSON or CSV reader hands over: Decimal numbers, percents as "97%" or bare points) to a
-total and a grade. For our engine that is ``submission_from_data`` (checking every value
-and judgment) then ``score``, which builds the full :class:`~engine.Result` with every
-indicator's score, deductions and explanation. The floor (``qingdao_floor.py``) and the
-peers (``peers.py``) compute the leaf scores they need and no explanation. Loading the
-rubric and building each peer's decision model happen once, untimed.
+JSON or CSV reader hands over: Decimal numbers, percents as "97%" or bare points) to the
+total, the grade and the score of every indicator. For our engine that is
+``submission_from_data`` (checking every value and judgment) then ``score``, which builds
+the full :class:`~engine.Result` (every indicator's score, base, deductions and
+explanation), then reading each indicator's score from it. The floor
+(``qingdao_floor.py``) and the peers (``peers.py``) compute the leaf and level-1 scores
+and no explanation. Loading the rubric and building each peer's decision model happen
+once, untimed.
 
 The submissions are split into blocks, and each block is scored by every contender in
-turn, so that a busy machine slows all of them alike. Every contender's totals (as text
-with 2 decimals) and grades are compared with the engine's on every submission. The last
-line of output is one JSON object with the figures.
+turn, so that a busy machine slows all of them alike. Every contender's total and grade,
+and every indicator score it gives, are compared with the engine's on every submission,
+as text with 2 decimals; ``all_agree`` is true only when none differs. The last line of
+output is one JSON object with the figures.
 """
 from __future__ import annotations
 
@@ -36,7 +39,8 @@ import workload  # noqa: E402
 
 RUBRIC = ROOT / "rubrics" / "qingdao" / "2020.yaml"
 BLOCK = 500
-Scorer = Callable[[dict[str, Any]], tuple[Any, str]]
+Scorer = Callable[[dict[str, Any]], tuple[Any, str, dict[str, Any]]]
+Answer = tuple[str, str, dict[str, str]]
 
 
 def contenders() -> dict[str, Scorer | None]:
@@ -44,11 +48,11 @@ def contenders() -> dict[str, Scorer | None]:
     rubric = engine.load_rubric(RUBRIC)
     spec = peers.Spec(RUBRIC)
 
-    def ours(data: dict[str, Any]) -> tuple[Any, str]:
+    def ours(data: dict[str, Any]) -> tuple[Any, str, dict[str, Any]]:
         result = engine.score(rubric, engine.submission_from_data(data, rubric))
-        return result.total, result.grade
+        return result.total, result.grade, {node.id: node.score for node in result.nodes()}
 
-    found: dict[str, Scorer | None] = {"engine": ours, "floor": lambda data: qingdao_floor.score(data)[:2]}
+    found: dict[str, Scorer | None] = {"engine": ours, "floor": qingdao_floor.score}
     for name, build in (("zen", peers.zen_scorer), ("rule_engine", peers.rule_engine_scorer)):
         try:
             found[name] = build(spec)
@@ -58,32 +62,37 @@ def contenders() -> dict[str, Scorer | None]:
     return found
 
 
-def run(submissions: list[dict[str, Any]], scorers: dict[str, Scorer | None]) -> tuple[dict[str, float], dict[str, list]]:
-    """Seconds spent and (total, grade) answers per contender, block by block."""
+def run(submissions: list[dict[str, Any]], scorers: dict[str, Scorer | None]) -> tuple[dict[str, float], dict[str, int]]:
+    """Seconds spent, and submissions scored differently from the engine, per contender."""
     seconds = {name: 0.0 for name, f in scorers.items() if f}
-    answers: dict[str, list] = {name: [] for name in seconds}
+    wrong = {name: 0 for name in seconds}
     for start in range(0, len(submissions), BLOCK):
-        block = submissions[start:start + BLOCK]
+        block, answers = submissions[start:start + BLOCK], {}
         for name in seconds:
-            score, out = scorers[name], answers[name]
+            score = scorers[name]
             began = time.perf_counter()
-            for data in block:
-                out.append(score(data))  # type: ignore[misc]
+            answers[name] = [score(data) for data in block]  # type: ignore[misc]
             seconds[name] += time.perf_counter() - began
-    return seconds, answers
+        reference = [_shown(answer) for answer in answers["engine"]]
+        for name, rows in answers.items():
+            wrong[name] += sum(not _agrees(_shown(row), ref) for row, ref in zip(rows, reference))
+    return seconds, wrong
 
 
-def disagreements(answers: dict[str, list]) -> dict[str, int]:
-    """How many submissions each contender scored differently from the engine."""
-    shown = {name: [(f"{total:.2f}", grade) for total, grade in rows] for name, rows in answers.items()}
-    reference = shown["engine"]
-    return {name: sum(a != b for a, b in zip(rows, reference)) for name, rows in shown.items()}
+def _shown(answer: tuple[Any, str, dict[str, Any]]) -> Answer:
+    total, grade, scores = answer
+    return f"{total:.2f}", grade, {key: f"{value:.2f}" for key, value in scores.items()}
+
+
+def _agrees(answer: Answer, reference: Answer) -> bool:
+    """Same total and grade, and each indicator score given equal to the engine's."""
+    return answer[:2] == reference[:2] and all(reference[2].get(k) == v for k, v in answer[2].items())
 
 
 def report(count: int, seconds: dict[str, float], wrong: dict[str, int]) -> dict[str, Any]:
     rate = {name: count / s for name, s in seconds.items()}
     floor = rate["floor"]
-    print(f"{count:,} Qingdao 2020 submissions, from plain data to total and grade\n")
+    print(f"{count:,} Qingdao 2020 submissions, from plain data to every indicator's score, total and grade\n")
     print(f"{'contender':<14}{'submissions/s':>15}{'ratio to floor':>16}{'disagreements':>15}")
     for name in ("engine", "floor", "zen", "rule_engine"):
         if name in rate:
@@ -119,8 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     count = 3_000 if args.quick else args.count
     submissions = workload.submissions(count, args.seed)
     scorers = contenders()
-    seconds, answers = run(submissions, scorers)
-    figures = report(count, seconds, disagreements(answers))
+    seconds, wrong = run(submissions, scorers)
+    figures = report(count, seconds, wrong)
     if args.profile:
         profile(submissions, scorers["engine"])  # type: ignore[arg-type]
     print(json.dumps(figures, ensure_ascii=False))
