@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from .numbers import parse_decimal
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_NODES = 200_000
+MAX_NUMBER = 100  # characters in a number literal; longer ones are refused, not computed with
 
 PathKey = tuple[str | int, ...]
 
@@ -159,7 +160,7 @@ class _Builder:
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
-        self.problems: list[Problem] = []
+        self.found: list[tuple[PathKey, Problem]] = []
         self.nodes = 0
         self.constructor = yaml.SafeLoader("")
 
@@ -184,7 +185,7 @@ class _Builder:
             key = key_node.value
             if key in result:
                 first = self.doc.marks.get(path + (key,), (0, 0))[0]
-                self._problem(key_node, path, f"duplicate key '{key}' (first given on line {first})")
+                self._problem(key_node, path + (key,), f"duplicate key '{key}' (first given on line {first})")
                 continue
             self.doc.marks[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             result[key] = self.build(value_node, path + (key,))
@@ -194,15 +195,23 @@ class _Builder:
         tag = node.tag.rsplit(":", 1)[-1]
         if tag == "str":
             return node.value
+        if tag in ("int", "float") and len(node.value) > MAX_NUMBER:
+            self._problem(node, path, f"number is {len(node.value)} characters long; at most {MAX_NUMBER} are allowed")
+            return None
         if tag == "float":
             number = parse_decimal(node.value)
             return number if number is not None else _special_float(node.value)
-        if tag in ("int", "bool", "null"):
+        if tag == "int":  # read as written: 010 is ten (not YAML 1.1's octal eight)
+            number = parse_decimal(node.value)
+            if number is None:  # 0x1F, 0b11, 1:30 (YAML 1.1 reads these in other bases)
+                self._problem(node, path, f"'{node.value}' would be read in another base or as minutes:seconds; "
+                                          "write a plain decimal number, or quote it as text")
+            return number
+        if tag in ("bool", "null"):
             try:
-                value = self.constructor.construct_object(node, deep=True)
+                return self.constructor.construct_object(node, deep=True)
             except yaml.YAMLError:
                 return node.value
-            return Decimal(value) if tag == "int" else value
         if tag == "timestamp":
             return node.value
         self._problem(node, path, f"unsupported YAML tag '{node.tag}'; write a plain value")
@@ -210,7 +219,12 @@ class _Builder:
 
     def _problem(self, node: yaml.Node, path: PathKey, message: str) -> None:
         mark = node.start_mark
-        self.problems.append(Problem(message, self.doc.file, mark.line + 1, mark.column + 1, self.doc.path_text(path)))
+        self.found.append((path, Problem(message, self.doc.file, mark.line + 1, mark.column + 1)))
+
+    @property
+    def problems(self) -> list[Problem]:
+        """The problems found, their paths naming list items by id (known once the data is built)."""
+        return [replace(problem, path=self.doc.path_text(path)) for path, problem in self.found]
 
 
 def _special_float(text: str) -> Decimal | str:

@@ -5,6 +5,7 @@ each located by file, line, column and a path that names list items by their id.
 """
 from __future__ import annotations
 
+import hashlib
 import keyword
 from decimal import Decimal
 from pathlib import Path
@@ -30,7 +31,9 @@ def load_rubric(path: str | Path) -> Rubric:
 
 def parse_rubric(text: str, name: str = "<string>") -> Rubric:
     """Load a rubric from YAML text (for tests and embedding)."""
-    return build_rubric(parse_text(text, name))
+    doc = parse_text(text, name)
+    doc.sha256 = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return build_rubric(doc)
 
 
 def build_rubric(doc: Document) -> Rubric:
@@ -78,7 +81,7 @@ class _Builder:
         indicators = self.indicators(known)
         grades = self.grades()
         return Rubric(
-            id=self.data["id"], version=plain(v) if isinstance(v := self.data["version"], Decimal) else str(v),
+            id=self.data["id"], version=str(self.data["version"]),  # as written: 1.10 stays 1.10
             title=self.data["title"], total=self.total, precision=int(self.data.get("precision", 2)),
             grades=grades, inputs=inputs, derived=derived, indicators=indicators,
             veto=self.vetoes(known, grades), cases=self.cases(indicators),

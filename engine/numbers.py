@@ -12,6 +12,7 @@ ZERO = Decimal(0)
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
 
+MAX_DIGITS = 100  # longer numbers are not read: no real figure needs them, and they overflow the context
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _PERCENT = re.compile(r"^\s*([+-]?(\d+(\.\d*)?|\.\d+))\s*[%％]\s*$")
 
@@ -19,12 +20,12 @@ _PERCENT = re.compile(r"^\s*([+-]?(\d+(\.\d*)?|\.\d+))\s*[%％]\s*$")
 def parse_decimal(text: str) -> Decimal | None:
     """Read a plain decimal like ``6548.5`` or ``-3``; ``None`` if the text is not one."""
     text = text.strip().replace("_", "")
-    return Decimal(text) if _NUMBER.match(text) else None
+    return Decimal(text) if len(text) <= MAX_DIGITS and _NUMBER.match(text) else None
 
 
 def parse_percent(text: str) -> Decimal | None:
     """Read ``97%`` (or ``97％``) as the fraction 0.97; ``None`` if it is not a percent."""
-    match = _PERCENT.match(text)
+    match = _PERCENT.match(text) if len(text) <= MAX_DIGITS + 4 else None
     return Decimal(match.group(1)) / HUNDRED if match else None
 
 
@@ -41,7 +42,7 @@ def clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
 def plain(value: Decimal) -> str:
     """A decimal without exponent or trailing zeros: ``80000``, ``0.75``, ``116.86``."""
     if value == value.to_integral_value():
-        return format(value.quantize(ONE), "f")
+        return format(value.to_integral_value(), "f")  # not quantize: that fails beyond 28 digits
     return format(value.normalize(), "f")
 
 

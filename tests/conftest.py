@@ -33,11 +33,11 @@ def rubric_text(body: str, *, precision: int | None = None) -> str:
     body = textwrap.dedent(body).strip("\n") + "\n"
     try:
         parsed = yaml.safe_load(body) or {}
-    except yaml.YAMLError:  # a test of bad YAML: let the engine report it
+    except (yaml.YAMLError, ValueError):  # a test of bad YAML: let the engine report it
         parsed = {}
     head = HEADER + (f"precision: {precision}\n" if precision is not None else "")
     if "total" not in parsed:
-        weights = sum((Decimal(str(node["weight"])) for node in parsed.get("indicators") or []), Decimal(0)) or Decimal(100)
+        weights = _weights(parsed.get("indicators"))
         if weights != 100:
             head += f"total: {weights}\n"
     else:
@@ -45,6 +45,14 @@ def rubric_text(body: str, *, precision: int | None = None) -> str:
     if "grades" not in parsed:
         head += STANDARD_GRADES if weights == 100 else f'grades:\n  - {{label: 合格, range: "[0, {weights}]"}}\n'
     return head + body
+
+
+def _weights(indicators: Any) -> Decimal:
+    """The sum of level-1 weights, or 100 when a test gives something that is not a number."""
+    try:
+        return sum((Decimal(str(node["weight"])) for node in indicators), Decimal(0)) or Decimal(100)
+    except (ArithmeticError, KeyError, TypeError):
+        return Decimal(100)
 
 
 def rubric_from(body: str, *, precision: int | None = None, name: str = "<string>") -> Rubric:
