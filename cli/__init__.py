@@ -1,0 +1,1 @@
+"""The `rubric` command line: a thin shell over engine/ (see cli.main)."""

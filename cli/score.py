@@ -1,0 +1,108 @@
+"""``rubric score``: score one or many submissions and show where every point went."""
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from .errors import FAILED, UNUSABLE, guarded, print_problems
+from .options import Output, RubricRef, RubricsDir, DEFAULT_RUBRICS, load
+
+if TYPE_CHECKING:
+    from engine import Rubric
+
+    from .rows import Scored
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+EPILOG = """\
+\b
+Examples:
+  rubric score qingdao@2020 examples/qingdao-2020.yaml
+  rubric score qingdao@2020 examples/qingdao-2020.yaml --explain
+  rubric score qingdao@2020 a.yaml b.yaml c.yaml --summary
+  rubric score rubrics/qingdao/2020.yaml examples/qingdao-2020.yaml --format json -o result.json
+
+Exit codes: 0 every submission scored; 1 some were scored and some failed (their problems on stderr);
+2 nothing could be scored (bad rubric, bad submission, missing file); 3 internal error.
+"""
+
+
+@guarded
+def score(
+    rubric: RubricRef,
+    submissions: Annotated[list[str], typer.Argument(
+        metavar="SUBMISSION", show_default=False, help="Submission files (YAML or JSON): values and judgments.")],
+    explain: Annotated[bool, typer.Option(
+        "--explain", help="For every indicator, the rule in words and the arithmetic behind its score.")] = False,
+    format: Annotated[Format, typer.Option(
+        "--format", "-f", help="table (rich breakdown), json (the result shape), csv (one row per submission) "
+                               "or markdown (a table to paste into a report).")] = Format.table,
+    output: Output = None,
+    summary: Annotated[bool, typer.Option(
+        "--summary", help="Only the summary table (subject, total, grade) and the count per grade.")] = False,
+    rubrics: RubricsDir = DEFAULT_RUBRICS,
+) -> None:
+    """Score submissions against a rubric.
+
+    A breakdown per submission (where every point went), then, for several, a summary of all.
+    A submission that fails its checks is reported with every problem (file:line:col: path: message)
+    and the others are still scored.
+    """
+    model = load(rubric, rubrics)
+    outcomes = [score_one(model, path) for path in submissions]
+    for outcome in outcomes:
+        print_problems(outcome.problems)
+    if all(outcome.result is None for outcome in outcomes):
+        raise typer.Exit(UNUSABLE)
+    _write(outcomes, model, format, explain, summary, output, several=len(submissions) > 1)
+    if any(outcome.result is None for outcome in outcomes):
+        raise typer.Exit(FAILED)
+
+
+def score_one(rubric: Rubric, path: str) -> Scored:
+    """One submission scored, or the problems that stopped it (never an exception for bad input)."""
+    from engine import RubricError, load_submission
+    from engine import score as score_submission
+
+    from .rows import Scored
+
+    try:
+        return Scored(path, score_submission(rubric, load_submission(path, rubric)))
+    except RubricError as exc:
+        return Scored(path, None, tuple(exc.problems))
+
+
+def _write(outcomes: list[Scored], rubric: Rubric, format: Format, explain: bool, summary: bool,
+           output: Path | None, several: bool) -> None:
+    """Render everything first, then deliver it in one go (so a file is all or nothing)."""
+    from .output import deliver
+
+    if format is Format.table:
+        from .render_table import emit, print_results, render_to_text
+
+        if output is None:
+            emit(print_results, outcomes, rubric, explain, summary)
+            return
+        text = render_to_text(print_results, outcomes, rubric, explain, summary)
+    else:
+        from . import render_text
+
+        if format is Format.json:
+            text = render_text.render_json(outcomes, rubric, several, summary)
+        elif format is Format.csv:
+            text = render_text.render_csv(outcomes, rubric)
+        else:
+            text = render_text.render_markdown(outcomes, rubric, explain, summary)
+    deliver(text, output)
+    if output is not None:
+        sys.stderr.write(f"wrote {output}\n")

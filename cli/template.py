@@ -1,0 +1,109 @@
+"""``rubric template``: a blank submission for an evaluator to fill in.
+
+Every input with its label, unit, bounds and description as comments, and a ``judgments:``
+entry for every indicator the evaluator judges. Left blank, it does not score: each empty
+value is reported as missing, so nothing is silently counted as full marks.
+
+Formats are a registry (``WRITERS``) so that other layouts (an Excel workbook) can be added
+next to YAML; a writer returns ``str`` or ``bytes``.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from .errors import guarded
+from .options import DEFAULT_RUBRICS, Output, RubricRef, RubricsDir, load
+
+if TYPE_CHECKING:
+    from engine import Rubric
+    from engine.model import Indicator, Input
+
+EPILOG = """\
+\b
+Examples:
+  rubric template qingdao@2020
+  rubric template qingdao@2020 -o my-project.yaml
+
+Then fill in the values and judgments, and run: rubric score qingdao@2020 my-project.yaml
+"""
+
+
+class TemplateFormat(str, Enum):
+    yaml = "yaml"
+
+
+@guarded
+def template(
+    rubric: RubricRef,
+    output: Output = None,
+    format: Annotated[TemplateFormat, typer.Option("--format", "-f", help="The layout of the blank submission.")]
+    = TemplateFormat.yaml,
+    rubrics: RubricsDir = DEFAULT_RUBRICS,
+) -> None:
+    """Write a blank submission to fill in.
+
+    Every input and judgment of the rubric, with labels, units and descriptions as comments.
+    """
+    from .output import deliver
+
+    model = load(rubric, rubrics)
+    deliver(WRITERS[format.value](model), output)
+
+
+def yaml_template(rubric: Rubric) -> str:
+    lines = [
+        f"# A submission for {rubric.id}@{rubric.version}: {rubric.title}",
+        "# Fill in every value (the number alone: units are in the rubric) and every judgment, then run:",
+        f"#   rubric score {rubric.id}@{rubric.version} THIS-FILE.yaml",
+        "",
+        "# subject: 项目名称          # what is being scored; the file name is used when it is left out",
+        "",
+        "values:",
+    ]
+    for spec in rubric.inputs.values():
+        lines += _input_lines(spec)
+    judged = [node for node in rubric.nodes() if node.is_leaf and _judged(node)]
+    if judged:
+        lines += ["", "judgments:",
+                  "  # Per indicator: points (a number within 0..weight), or deductions with reasons;",
+                  "  # deductions: [] gives full points. Example:",
+                  "  #   goal: {deductions: [{points: 0.5, reason: 绩效目标不够细化}]}"]
+        for node in judged:
+            lines += _judgment_lines(node)
+    return "\n".join(lines) + "\n"
+
+
+WRITERS: dict[str, Callable[[Rubric], str | bytes]] = {"yaml": yaml_template}
+
+
+def _input_lines(spec: Input) -> list[str]:
+    from .describe import bounds_text, value_text
+
+    what = {"number": "a number", "integer": "a whole number", "percent": "a percent (97% or 97)",
+            "boolean": "true or false (是/否)", "level": "a level", "text": "text"}[spec.type]
+    unit = f" ({spec.unit})" if spec.unit and spec.unit != "%" else ""
+    bounds = bounds_text(spec)
+    lines = ["", f"  # {spec.label}{unit}: {what}" + (f", {bounds}" if bounds else "")]
+    lines += [f"  # {line}" for line in spec.description.splitlines() if line.strip()]
+    value = "" if spec.required else f" {value_text(spec.default)}"
+    return lines + [f"  {spec.id}:{value}"]
+
+
+def _judged(node: Indicator) -> bool:
+    return node.evaluator_deductions or (node.rule is not None and node.rule.judgment != "none")
+
+
+def _judgment_lines(node: Indicator) -> list[str]:
+    from engine.numbers import plain
+
+    required = node.rule is not None and node.rule.judgment == "required"
+    guide = node.rule.target_text() if node.rule is not None and node.rule.kind == "judged" else ""
+    header = f"  # {node.label}, 0..{plain(node.weight)}" + (f": {guide}" if guide else "")
+    if required:
+        return ["", header, f"  {node.id}:"]
+    return ["", header + " (optional)", f"  # {node.id}: {{deductions: []}}"]
+

@@ -1,0 +1,102 @@
+"""What every workbook we write shares: styles, safe cell values, column widths, atomic saving."""
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from engine.numbers import plain
+
+TITLE = Font(bold=True, size=14)
+BOLD = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+FILL_HEADER = PatternFill("solid", fgColor="DDEBF7")
+FILL_INPUT = PatternFill("solid", fgColor="FFF2CC")
+FILL_FAILED = PatternFill("solid", fgColor="F8CBAD")
+_EXACT_LIMIT = Decimal("1E15")
+
+
+def excel_value(value: Any) -> Any:
+    """A value as a cell should hold it: numbers stay numbers when a float holds them exactly,
+    otherwise exact text (which the reader parses back exactly); booleans as 是/否."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        if value.is_finite() and abs(value) < _EXACT_LIMIT and Decimal(repr(float(value))) == value:
+            return int(value) if value == value.to_integral_value() else float(value)
+        return plain(value) if value.is_finite() else str(value)
+    return value
+
+
+def put(sheet: Any, row: int, column: int, value: Any) -> Any:
+    """Set a cell; text starting with '=' stays text (never becomes a formula)."""
+    cell = sheet.cell(row, column)
+    cell.value = value
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+    return cell
+
+
+def streamed(sheet: Any, value: Any, font: Font | None = None, fill: PatternFill | None = None,
+             number_format: str | None = None, alignment: Alignment | None = None) -> WriteOnlyCell:
+    """A styled cell for a write-only sheet (same formula guard as :func:`put`)."""
+    cell = WriteOnlyCell(sheet, value=excel_value(value))
+    if isinstance(cell.value, str) and cell.value.startswith("="):
+        cell.data_type = "s"
+    if font is not None:
+        cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    if number_format is not None:
+        cell.number_format = number_format
+    if alignment is not None:
+        cell.alignment = alignment
+    return cell
+
+
+def set_widths(sheet: Any, widths: Sequence[float]) -> None:
+    for column, width in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+
+
+@contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """A temporary path beside ``target``, moved onto it only if the block succeeds."""
+    from engine import Problem, RubricError
+
+    directory = target.parent if str(target.parent) else Path(".")
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise RubricError(Problem(f"cannot write the output here: {exc.strerror}", str(target))) from None
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, target)
+    except BaseException as exc:
+        temporary.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise RubricError(Problem(f"cannot write the output: {exc.strerror}", str(target))) from None
+        raise
+
+
+def atomic_save(book: Any, target: Path) -> None:
+    """Save an openpyxl workbook to ``target`` all at once, or not at all."""
+    with atomic_path(target) as temporary:
+        book.save(temporary)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
