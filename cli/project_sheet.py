@@ -64,7 +64,9 @@ def _labels(trail: tuple[NodeResult, ...], previous: tuple[NodeResult, ...]) -> 
     levels below the third are joined into the third."""
     names = ["" if i < len(trail) - 1 and i < len(previous) and previous[i] is node else node.label
              for i, node in enumerate(trail)]
-    return names[:2] + [" / ".join(n for n in names[2:] if n)] if len(names) > 3 else names + [""] * (3 - len(names))
+    if len(names) > 3:
+        return names[:2] + [" / ".join(node.label for node in trail[2:])]
+    return names + [""] * (3 - len(names))
 
 
 def _figures(leaf: NodeResult, precision: int, cell: Any, fmt: str) -> list[Any]:
