@@ -333,3 +333,69 @@ def test_odd_submission_values_load_or_raise_a_rubric_error(value):
             engine.score(SUBMITTED, check_submission(parse_text(text, "s.yaml"), SUBMITTED))
         except engine.RubricError:
             pass
+
+
+# -- rule parameters that do not make sense ------------------------------------------------
+LEVEL = "q: {type: level, label: 质量, levels: [好, 差]}"
+
+
+@pytest.mark.parametrize("rule, inputs, path, message", [
+    ("{kind: bands, value: v, bands: [{min: 90%, points: 12}]}", "", "rule.bands", "band 1 gives 12 points, more than the weight 10"),
+    ("{kind: bands, value: v, bands: [{min: 90%, points: 5, share: 50%}]}", "", "rule.bands[0]",
+     "a band gives either 'points' or 'share' (a fraction of the weight), not both or neither"),
+    ("{kind: elements, elements: [{label: a, met: v, share: 50%}, {label: b, met: v, share: 40%}]}", "", "rule.elements",
+     "element shares add up to 90%, expected 100%"),
+    ("{kind: elements, elements: [{label: a, met: v, share: 50%}, {label: b, met: v}]}", "", "rule.elements",
+     "give a share for every element or for none (equal shares)"),
+    ("{kind: elements, elements: [{label: a, failures: v}]}", "", "rule.elements[0]",
+     "'failures' needs 'loss_per_failure' (e.g. \"1/3\" of the element per failure)"),
+    ("{kind: levels, value: v, levels: {好: 1}}", "", "rule.value", "'v' must be an input of type level"),
+    ("{kind: levels, value: q, levels: {好: 1, 差: 2}}", LEVEL, "rule.levels.差", "a share must be within 0..1 (0%..100%), got 2"),
+    ("{kind: levels, value: q, levels: {好: 1}}", LEVEL, "rule.levels", "no share given for level(s) 差 of input 'q'"),
+    ("{kind: levels, value: q, levels: {好: 0.5, 差: 1}}", LEVEL, "rule.levels",
+     "a worse level must not score more than a better one; input 'q' lists its levels best first"),
+    ("{kind: likert, answers: {满意: v}}", "", "rule.answers.满意", "no weight for answer '满意'; give one in 'scale'"),
+    ("{kind: target, value: v, op: between, target: 90%}", "", "rule.target", "'between' needs a target of two values: [low, high]"),
+    ("{kind: target, value: v, op: '>=', target: [1, 2]}", "", "rule.target", "'>=' needs a single target; use op 'between' for a range"),
+    ("{kind: target, value: v, op: '>=', target: 1, partial: stepped}", "", "rule.loss_per_step", "partial 'stepped' needs loss_per_step"),
+    ("{kind: deviation, items: [{actual: v, planned: v, share: 50%}]}", "", "rule.items", "item shares add up to 50%, expected 100%"),
+])
+def test_rule_parameter_problems(rule, inputs, path, message):
+    body = f"inputs:\n  v: {{type: percent, label: v}}\n  {inputs}\nindicators:\n  - {{id: x, label: X, weight: 10, rule: {rule}}}\n"
+    found = problems(rubric_text(body))
+    assert any(p.path == f"indicators[x].{path}" and p.message.startswith(message) for p in found), found
+
+
+@pytest.mark.parametrize("inputs, path, message", [
+    ("v: {type: percent, label: v, required: false}", "inputs.v", "an optional input needs a 'default'"),
+    ("v: {type: level, label: v}", "inputs.v", "an input of type level needs 'levels'"),
+    ("v: {type: percent, label: v, min: 10万}", "inputs.v.min", 'expected a number or a percent like "100%", got "10万"'),
+    ("v-1: {type: percent, label: v}", "inputs.v-1", "'v-1' cannot be used as a name in expressions"),
+])
+def test_input_problems(inputs, path, message):
+    body = f"inputs:\n  w: {{type: percent, label: w}}\n  {inputs}\nindicators:\n  - {{id: x, label: X, weight: 10, rule: {{kind: ratio, value: w}}}}\n"
+    found = problems(rubric_text(body))
+    assert any(p.path == path and p.message.startswith(message) for p in found), found
+
+
+def test_tree_problems():
+    body = """
+inputs:
+  v: {type: percent, label: v}
+indicators:
+  - {id: x, label: X, weight: 40}
+  - {id: x, label: Y, weight: 30, rule: {kind: ratio, value: v}}
+  - id: z
+    label: Z
+    weight: 30
+    rule: {kind: ratio, value: v}
+    children: [{id: z1, label: Z1, weight: 30, rule: {kind: ratio, value: v}}]
+cases:
+  - {name: c, submission: {values: {v: 1}}, expect: {scores: {zz: 1}}}
+"""
+    text = rubric_text(body)
+    found = {p.path: p.message for p in problems(text)}
+    assert found["indicators[x]"].startswith("leaf indicator 'x' needs a 'rule' (one of target, ratio, bands")
+    assert found["indicators[x].id"] == "indicator id 'x' is used twice (first at indicators[x])"
+    assert found["indicators[z].rule"] == "an indicator with children scores the sum of its children; move the rule to a leaf"
+    assert found["cases[0].expect.scores.zz"] == "no indicator 'zz'; did you mean 'z'?"

@@ -76,10 +76,10 @@ class BuildContext:
         """A fraction of the points: ``0.8``, ``"80%"`` or ``"1/3"``, checked to be within 0..1."""
         operand = self.operand(raw, key)
         if operand.constant is None:
-            self.problem(key, f"expected a share such as 0.8, \"80%\" or \"1/3\", got {raw!r}")
+            self.problem(key, f"expected a share such as 0.8, \"80%\" or \"1/3\", got {_shown(raw)}")
             return ZERO
         if not ZERO <= operand.constant <= ONE:
-            self.problem(key, f"a share must be within 0..1 (0%..100%), got {raw!r}")
+            self.problem(key, f"a share must be within 0..1 (0%..100%), got {_shown(raw)}")
         return operand.constant
 
 
@@ -150,6 +150,11 @@ class Rule:
     def target_text(self) -> str:
         """The 年度指标值 column: what the target is, in words."""
         return ""
+
+
+def _shown(raw: Any) -> str:
+    """A parameter as the author wrote it: 2, "120%", "x + 1" (not Decimal('2'))."""
+    return plain(raw) if isinstance(raw, Decimal) else f'"{raw}"'
 
 
 def share_points(weight: Decimal, share: Decimal) -> Decimal:

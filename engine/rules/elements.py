@@ -51,7 +51,7 @@ class ElementsRule(Rule):
         equal = ONE / len(raw)
         elements = [cls._element(e, i, ctx, equal if not given else None) for i, e in enumerate(raw)]
         total = sum((e.share for e in elements), ZERO)
-        if given and total != ONE:
+        if given and len(given) == len(raw) and total != ONE:
             ctx.problem(("elements",), f"element shares add up to {pct(total)}, expected 100%")
         return cls(tuple(elements))
 
@@ -61,7 +61,7 @@ class ElementsRule(Rule):
             ctx.problem(("elements", i), "an element needs either 'met' (a yes/no) or 'failures' (a count)")
         if "failures" in e and "loss_per_failure" not in e:
             ctx.problem(("elements", i), "'failures' needs 'loss_per_failure' (e.g. \"1/3\" of the element per failure)")
-        share = equal if equal is not None else ctx.share(e["share"], ("elements", i, "share"))
+        share = equal if equal is not None else ctx.share(e["share"], ("elements", i, "share")) if "share" in e else ZERO
         met = ctx.operand(e["met"], ("elements", i, "met")) if "met" in e else None
         failures = ctx.operand(e["failures"], ("elements", i, "failures")) if "failures" in e else None
         loss = ctx.share(e["loss_per_failure"], ("elements", i, "loss_per_failure")) if "loss_per_failure" in e else ZERO
