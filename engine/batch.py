@@ -1,0 +1,131 @@
+"""Many submissions at once, one at a time: directories, CSV files and one-project-per-row workbooks.
+
+:func:`iter_submissions` yields ``(location, Submission | RubricError)`` pairs as it reads,
+so that 10,000 rows never sit in memory together and a bad row never stops the good ones:
+
+- a **directory**: every ``.yaml``/``.yml``/``.json``/``.xlsx``/``.csv`` file in it (not
+  sub-directories), in name order, each read as if it were given on its own;
+- a **submission workbook** (one written by ``rubric template --format xlsx``): one submission;
+- a **table** (``.csv``, or an ``.xlsx`` whose first sheet has no 填报 table): one project per row,
+  the first row naming the columns (see :mod:`engine.rowtable` for the column names);
+- a ``.yaml``/``.json`` file: one submission.
+
+A file that cannot be read at all (or whose header names unknown columns) is one failed
+item located at the file; a bad row is one failed item located at its row.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import xml.etree.ElementTree as ET
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .errors import DocumentError, Problem, RubricError
+from .model import Rubric
+from .rowtable import Columns, is_empty
+from .submission import Submission, load_submission
+from .workbook import is_submission_workbook, load_workbook_submission, open_workbook
+
+Outcome = Submission | RubricError
+SUBMISSION_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx", ".csv")
+_SNIFF = 64 * 1024
+
+
+def load_one(path: str | Path, rubric: Rubric) -> Submission:
+    """One submission from a YAML, JSON or workbook file."""
+    if Path(path).suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        return load_workbook_submission(path, rubric)
+    return load_submission(path, rubric)
+
+
+def is_batch(path: str | Path) -> bool:
+    """Whether ``path`` holds many submissions (a directory, a CSV, a one-project-per-row workbook)."""
+    path = Path(path)
+    if path.is_dir() or path.suffix.lower() == ".csv":
+        return True
+    if path.suffix.lower() == ".xlsx" and path.is_file():
+        try:
+            return not is_submission_workbook(path)
+        except RubricError:
+            return False  # unreadable: let the single-file path report it
+    return False
+
+
+def iter_submissions(source: str | Path, rubric: Rubric) -> Iterator[tuple[str, Outcome]]:
+    """Every submission in ``source``, checked, with where it came from; failures are yielded, not raised."""
+    path = Path(source)
+    if path.is_dir():
+        for child in sorted(path.iterdir()):
+            if child.is_file() and child.suffix.lower() in SUBMISSION_SUFFIXES and not child.name.startswith((".", "~$")):
+                yield from iter_submissions(child, rubric)
+        return
+    try:
+        if path.suffix.lower() == ".csv":
+            yield from _csv_rows(path, rubric)
+        elif path.suffix.lower() == ".xlsx" and not is_submission_workbook(path):
+            yield from _sheet_rows(path, rubric)
+        else:
+            yield str(path), load_one(path, rubric)
+    except RubricError as exc:
+        yield str(path), exc
+
+
+# -- CSV ----------------------------------------------------------------------------------------
+def _csv_rows(path: Path, rubric: Rubric) -> Iterator[tuple[str, Outcome]]:
+    name = str(path)
+    encoding, start = _encoding(path), 1
+    try:
+        with path.open(encoding=encoding, newline="") as stream:
+            reader = csv.reader(stream)
+            header = next(reader, None)
+            if header is None:
+                raise DocumentError(Problem("the file is empty: expected a header row naming the columns", name, 1, 1))
+            columns = Columns.plan(header, rubric, name)
+            start = reader.line_num + 1
+            for cells in reader:
+                if not is_empty(cells):
+                    yield f"{name}:{start}", columns.submission([(c, "General") for c in cells], start)
+                start = reader.line_num + 1
+    except FileNotFoundError:
+        raise DocumentError(Problem("no such file", name)) from None
+    except UnicodeDecodeError as exc:
+        raise DocumentError(Problem(f"not {encoding} text after line {start - 1} ({exc.reason}); save the file as UTF-8", name)) from None
+    except csv.Error as exc:
+        raise DocumentError(Problem(f"not a readable CSV file: {exc}", name, start)) from None
+
+
+def _encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM); else GB18030, which Chinese Excel uses for 'CSV (逗号分隔)'."""
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(_SNIFF)
+    except OSError:
+        return "utf-8-sig"  # the open below reports the problem
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        return "utf-8-sig"
+    except UnicodeDecodeError:
+        return "gb18030"
+
+
+# -- one project per row in a workbook ---------------------------------------------------------
+def _sheet_rows(path: Path, rubric: Rubric) -> Iterator[tuple[str, Outcome]]:
+    name = str(path)
+    book = open_workbook(path)
+    try:
+        sheet = book.worksheets[0]
+        rows = sheet.iter_rows()
+        header = next(rows, ())
+        columns = Columns.plan([c.value for c in header], rubric, name, sheet.title)
+        for number, cells in enumerate(rows, 2):
+            if not is_empty([c.value for c in cells]):
+                yield f"{name}:{sheet.title}!{number}", columns.submission(
+                    [(c.value, getattr(c, "number_format", "General")) for c in cells], number)
+    except (zipfile.BadZipFile, ET.ParseError, KeyError, ValueError, EOFError) as exc:
+        raise DocumentError(Problem(f"the workbook is damaged ({type(exc).__name__}: {exc})", name)) from None
+    finally:
+        book.close()
+
