@@ -31,7 +31,11 @@ def parse_percent(text: str) -> Decimal | None:
 
 def round_half_up(value: Decimal, precision: int) -> Decimal:
     """Round to ``precision`` decimals, halves away from zero (四舍五入)."""
-    return value.quantize(Decimal(1).scaleb(-precision), rounding=ROUND_HALF_UP)
+    exponent = Decimal(1).scaleb(-precision)
+    try:
+        return value.quantize(exponent, rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # more digits than the context holds (a huge figure): widen it for this one
+        return value.quantize(exponent, rounding=ROUND_HALF_UP, context=Context(prec=value.adjusted() + precision + 2))
 
 
 def clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:

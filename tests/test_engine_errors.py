@@ -347,6 +347,8 @@ LEVEL = "q: {type: level, label: 质量, levels: [好, 差]}"
      "element shares add up to 90%, expected 100%"),
     ("{kind: elements, elements: [{label: a, met: v, share: 50%}, {label: b, met: v}]}", "", "rule.elements",
      "give a share for every element or for none (equal shares)"),
+    ("{kind: elements, elements: [{label: a, met: v, share: 1%s}]}" % ("0" * 30), "", "rule.elements[0].share",
+     "a share must be within 0..1 (0%..100%), got 1" + "0" * 30),  # once a crash while showing the sum as a percent
     ("{kind: elements, elements: [{label: a, failures: v}]}", "", "rule.elements[0]",
      "'failures' needs 'loss_per_failure' (e.g. \"1/3\" of the element per failure)"),
     ("{kind: levels, value: v, levels: {好: 1}}", "", "rule.value", "'v' must be an input of type level"),
