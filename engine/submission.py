@@ -12,6 +12,7 @@ Every problem is collected and raised at once as a :class:`SubmissionError`.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -47,8 +48,19 @@ def load_submission(path: str | Path, rubric: Rubric) -> Submission:
 
 
 def submission_from_data(data: Any, rubric: Rubric, name: str = "<submission>") -> Submission:
-    """Check already-parsed data (e.g. a rubric case) against ``rubric``."""
-    return check_submission(Document(name, data), rubric)
+    """Check already-parsed data (e.g. a rubric case, or a dict built in Python) against ``rubric``."""
+    return check_submission(Document(name, _exact(data)), rubric)
+
+
+def _exact(value: Any) -> Any:
+    """Python ints and floats as Decimals read from their shortest text (0.95 → Decimal('0.95'))."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return Decimal(repr(value)) if isinstance(value, float) and math.isfinite(value) else Decimal(value)
+    if isinstance(value, dict):
+        return {key: _exact(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_exact(item) for item in value]
+    return value
 
 
 def check_submission(doc: Document, rubric: Rubric) -> Submission:
@@ -146,7 +158,11 @@ class _Checker:
             self.problem(path + ("points",), f"expected points within 0..{plain(weight)}, got {_show(points)}")
             points = None
         deductions = []
-        for i, d in enumerate(raw.get("deductions") or []):
+        given = raw.get("deductions") or []
+        if not isinstance(given, list):
+            self.problem(path + ("deductions",), f"expected a list of {{points, reason}}, got {_show(given)}")
+            given = []
+        for i, d in enumerate(given):
             where = path + ("deductions", i)
             if not isinstance(d, dict) or not _finite(d.get("points")) or d["points"] < 0:
                 self.problem(where, "a deduction needs 'points' (a number ≥ 0) and a 'reason'")
