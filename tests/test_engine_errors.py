@@ -401,3 +401,13 @@ cases:
     assert found["indicators[x].id"] == "indicator id 'x' is used twice (first at indicators[x])"
     assert found["indicators[z].rule"] == "an indicator with children scores the sum of its children; move the rule to a leaf"
     assert found["cases[0].expect.scores.zz"] == "no indicator 'zz'; did you mean 'z'?"
+
+
+@pytest.mark.parametrize("given, shown", [("0.75", "0.75"), ("扣1分", '"扣1分"'), ("true", "true")])
+def test_judgment_deductions_must_be_a_list(given, shown):
+    rubric = leaf("{kind: judged}", "a: {type: number, label: a, required: false, default: 0}")
+    with pytest.raises(engine.SubmissionError) as info:
+        check_submission(parse_text(f"judgments:\n  x: {{deductions: {given}}}\n", "s.yaml"), rubric)
+    [problem] = info.value.problems  # once a TypeError for a number, one problem per character for text
+    assert (problem.path, problem.line) == ("judgments.x.deductions", 2)
+    assert problem.message == f"expected a list of {{points, reason}}, got {shown}"
