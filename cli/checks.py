@@ -92,7 +92,9 @@ def test(rubrics_given: RubricRefs, rubrics: RubricsDir = DEFAULT_RUBRICS) -> No
             continue
         typer.echo(f"{model.file}: {model.id}@{model.version}: {len(model.cases) or 'no'} case{'' if len(model.cases) == 1 else 's'}")
         for outcome in run_cases(model):
-            typer.echo(f"  {'PASS' if outcome.passed else 'FAIL'}  {outcome.name}" + (f"  ({outcome.figures})" if outcome.figures else ""))
+            figures = f"  ({outcome.figures})" if outcome.figures else ""
+            where = f"  at {outcome.where}" if not outcome.passed and outcome.where else ""
+            typer.echo(f"  {'PASS' if outcome.passed else 'FAIL'}  {outcome.name}{figures}{where}")
             for failure in outcome.failures:
                 typer.echo(f"        {failure}")
             passed, failed = passed + outcome.passed, failed + (not outcome.passed)

@@ -86,11 +86,12 @@ def _indicators(old: Rubric, new: Rubric) -> list[Change]:
 
     before, after = {n.id: n for n in old.nodes()}, {n.id: n for n in new.nodes()}
     parents_before, parents_after = _parents(old), _parents(new)
-    changes = [Change("indicators", "removed", i, f"{n.label} ({plain(n.weight)})") for i, n in before.items() if i not in after]
+    changes = [Change("indicators", "removed", f"{i} {n.label}", f"weight {plain(n.weight)}, under {parents_before.get(i) or 'the top level'}")
+               for i, n in before.items() if i not in after]
     for node_id, node in after.items():
         if node_id not in before:
-            changes.append(Change("indicators", "added", node_id, f"{node.label} ({plain(node.weight)}) under "
-                                                                  f"{parents_after.get(node_id) or 'the top level'}"))
+            changes.append(Change("indicators", "added", f"{node_id} {node.label}",
+                                  f"weight {plain(node.weight)}, under {parents_after.get(node_id) or 'the top level'}"))
             continue
         was = before[node_id]
         details = []
@@ -101,7 +102,7 @@ def _indicators(old: Rubric, new: Rubric) -> list[Change]:
         if was.weight != node.weight:
             details.append(f"reweighted {plain(was.weight)} → {plain(node.weight)}")
         details += _rule_changes(was, node)
-        changes += [Change("indicators", "changed", node_id, detail) for detail in details]
+        changes += [Change("indicators", "changed", f"{node_id} {node.label}", detail) for detail in details]
     return changes
 
 

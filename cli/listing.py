@@ -82,4 +82,6 @@ def print_listing(console: Console, listed: list[Listed], root: Path) -> None:
             title.append(f"  (does not load, {item.problem})", style="red")
         table.add_row(Text(item.id), Text(item.versions), title)
     console.print(table)
-    console.print(Text(f"Use a rubric as id@version, e.g. rubric show {listed[0].id}@{listed[0].versions.split(', ')[-1]}"))
+    usable = next((item for item in listed if not item.problem), None)
+    if usable is not None:
+        console.print(Text(f"Use a rubric as id@version, e.g. rubric show {usable.id}@{usable.versions.split(', ')[-1]}"))
