@@ -19,6 +19,7 @@ The workbook (openpyxl write-only mode) has, in this order:
 from __future__ import annotations
 
 import csv
+import sys
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -57,15 +58,19 @@ def result_cells(rubric: Rubric, number: int, location: str, outcome: Result | S
 
 
 class CsvBatch:
-    """One CSV row per project, streamed; UTF-8 with a BOM so that Excel and WPS read the Chinese."""
+    """One CSV row per project, streamed; UTF-8 with a BOM so that Excel and WPS read the Chinese.
+    Without a target the rows go to stdout as they come (no BOM)."""
 
-    def __init__(self, rubric: Rubric, target: Path) -> None:
+    def __init__(self, rubric: Rubric, target: Path | None) -> None:
         self.rubric, self.target, self.tally = rubric, target, Tally.for_rubric(rubric)
 
     def __enter__(self) -> CsvBatch:
-        self._atomic = atomic_path(self.target)
-        self._stream = self._atomic.__enter__().open("w", encoding="utf-8-sig", newline="")
-        self._writer = csv.writer(self._stream)
+        if self.target is None:
+            self._atomic, self._stream = None, sys.stdout
+        else:
+            self._atomic = atomic_path(self.target)
+            self._stream = self._atomic.__enter__().open("w", encoding="utf-8-sig", newline="")
+        self._writer = csv.writer(self._stream, lineterminator="\n" if self.target is None else "\r\n")
         self._writer.writerow(result_headers(self.rubric))
         return self
 
@@ -78,6 +83,9 @@ class CsvBatch:
         self._writer.writerow([_csv_text(cell, self.rubric.precision) for cell in cells])
 
     def __exit__(self, *exc_info: Any) -> None:
+        if self._atomic is None:
+            self._stream.flush()
+            return
         self._stream.close()
         self._atomic.__exit__(*exc_info)
 
@@ -165,7 +173,10 @@ def _letter(column: int) -> str:
     return get_column_letter(column)
 
 
-def open_batch(rubric: Rubric, target: Path, format: str, detail_sheets: int = DETAIL_SHEETS) -> CsvBatch | XlsxBatch:
-    """A batch writer for ``format`` (``xlsx`` or ``csv``), used as a context manager."""
-    return XlsxBatch(rubric, target, detail_sheets) if format == "xlsx" else CsvBatch(rubric, target)
+def open_batch(rubric: Rubric, target: Path | None, format: str, detail_sheets: int = DETAIL_SHEETS) -> CsvBatch | XlsxBatch:
+    """A batch writer for ``format`` (``xlsx`` needs a target; ``csv`` without one writes to stdout)."""
+    if format == "xlsx":
+        assert target is not None
+        return XlsxBatch(rubric, target, detail_sheets)
+    return CsvBatch(rubric, target)
 

@@ -8,6 +8,7 @@ how to fill the workbook in). ``--from`` pre-fills every sheet from an existing 
 """
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -33,12 +34,7 @@ CLAIM_NOTE = "单位自评：填写各指标的自评得分和偏差原因（未
 
 def write_template(rubric: Rubric, path: Path, submission: Submission | None = None) -> None:
     """Write the template (pre-filled from ``submission`` if given) to ``path`` atomically."""
-    book = Workbook()
-    _values_sheet(book.active, rubric, submission)
-    _judgments_sheet(book.create_sheet(SHEETS["judgments"]), rubric, submission)
-    _indicators_sheet(book.create_sheet(SHEETS["indicators"]), rubric, submission)
-    _about_sheet(book.create_sheet(SHEETS["about"]), rubric)
-    atomic_save(book, path)
+    atomic_save(_template(rubric, submission), path)
 
 
 def _table_head(sheet: Any, title: str, note: str, keys: tuple[str, ...]) -> None:
@@ -223,3 +219,31 @@ def _about_sheet(sheet: Any, rubric: Rubric) -> None:
         put(sheet, row, 1, key).font = BOLD
         put(sheet, row, 2, value).alignment = WRAP
     set_widths(sheet, (18, 100), first_row=3)
+
+
+def template_bytes(rubric: Rubric, submission: Submission | None = None) -> bytes:
+    """The template workbook as bytes (for ``rubric template``, which writes files atomically)."""
+    buffer = io.BytesIO()
+    _template(rubric, submission).save(buffer)
+    return buffer.getvalue()
+
+
+def _template(rubric: Rubric, submission: Submission | None) -> Workbook:
+    book = Workbook()
+    _values_sheet(book.active, rubric, submission)
+    _judgments_sheet(book.create_sheet(SHEETS["judgments"]), rubric, submission)
+    _indicators_sheet(book.create_sheet(SHEETS["indicators"]), rubric, submission)
+    _about_sheet(book.create_sheet(SHEETS["about"]), rubric)
+    return book
+
+
+def template_command(rubric: Rubric, format: str, source: Path | None, output: Path | None) -> bytes:
+    """What ``rubric template --format xlsx [--from SUBMISSION]`` writes; refusals as located errors."""
+    from engine import Problem, RubricError
+    from engine.batch import load_one
+
+    if format != "xlsx":
+        raise RubricError(Problem("pre-fills the Excel template only: add --format xlsx", "--from"))
+    if output is None:
+        raise RubricError(Problem("an .xlsx workbook cannot go to the terminal: give --output FILE.xlsx", "--format xlsx"))
+    return template_bytes(rubric, load_one(source, rubric) if source is not None else None)

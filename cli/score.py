@@ -22,6 +22,7 @@ class Format(str, Enum):
     json = "json"
     csv = "csv"
     markdown = "markdown"
+    xlsx = "xlsx"
 
 
 EPILOG = """\
@@ -31,6 +32,8 @@ Examples:
   rubric score qingdao@2020 examples/qingdao-2020.yaml --explain
   rubric score qingdao@2020 a.yaml b.yaml c.yaml --summary
   rubric score rubrics/qingdao/2020.yaml examples/qingdao-2020.yaml --format json -o result.json
+  rubric score qingdao@2020 filled-in.xlsx
+  rubric score qingdao@2020 projects.xlsx --format xlsx -o scored.xlsx    (one project per row; also .csv, a directory)
 
 Exit codes: 0 every submission scored; 1 some were scored and some failed (their problems on stderr);
 2 nothing could be scored (bad rubric, bad submission, missing file); 3 internal error.
@@ -41,12 +44,15 @@ Exit codes: 0 every submission scored; 1 some were scored and some failed (their
 def score(
     rubric: RubricRef,
     submissions: Annotated[list[str], typer.Argument(
-        metavar="SUBMISSION", show_default=False, help="Submission files (YAML or JSON): values and judgments.")],
+        metavar="SUBMISSION", show_default=False, help="Submission files (YAML, JSON or a filled-in .xlsx template), "
+                                                        "or batches: a directory, a CSV or .xlsx with one project per row.")],
     explain: Annotated[bool, typer.Option(
         "--explain", help="For every indicator, the rule in words and the arithmetic behind its score.")] = False,
     format: Annotated[Format, typer.Option(
         "--format", "-f", help="table (rich breakdown), json (the result shape), csv (one row per submission) "
-                               "or markdown (a table to paste into a report).")] = Format.table,
+                               "markdown (a table to paste into a report) or xlsx (a workbook: summary with charts, "
+                               "one row per project, a 自评表 sheet per project; needs -o). Batches stream to csv/xlsx, "
+                               "failed rows included.")] = Format.table,
     output: Output = None,
     summary: Annotated[bool, typer.Option(
         "--summary", help="Only the summary table (subject, total, grade) and the count per grade.")] = False,
@@ -59,20 +65,25 @@ def score(
     and the others are still scored.
     """
     model = load(rubric, rubrics)
-    outcomes = [score_one(model, path) for path in submissions]
+    from .batch_score import any_batch, scored, stream_scores
+
+    if format is Format.xlsx or (format is Format.csv and any_batch(submissions)):
+        raise typer.Exit(stream_scores(model, submissions, format.value, output))
+    outcomes = list(scored(model, submissions))
     for outcome in outcomes:
         print_problems(outcome.problems)
     if all(outcome.result is None for outcome in outcomes):
         raise typer.Exit(UNUSABLE)
-    _write(outcomes, model, format, explain, summary, output, several=len(submissions) > 1)
+    _write(outcomes, model, format, explain, summary, output, several=len(submissions) > 1 or len(outcomes) > 1)
     if any(outcome.result is None for outcome in outcomes):
         raise typer.Exit(FAILED)
 
 
 def score_one(rubric: Rubric, path: str) -> Scored:
     """One submission scored, or the problems that stopped it (never an exception for bad input)."""
-    from engine import RubricError, load_submission
+    from engine import RubricError
     from engine import score as score_submission
+    from engine.batch import load_one as load_submission
 
     from .rows import Scored
 

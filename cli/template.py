@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import Enum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -27,6 +28,8 @@ EPILOG = """\
 Examples:
   rubric template qingdao@2020
   rubric template qingdao@2020 -o my-project.yaml
+  rubric template qingdao@2020 --format xlsx -o my-project.xlsx
+  rubric template qingdao@2020 --format xlsx -o 2021.xlsx --from last-year.yaml    (values carried forward)
 
 Then fill in the values and judgments, and run: rubric score qingdao@2020 my-project.yaml
 """
@@ -34,6 +37,7 @@ Then fill in the values and judgments, and run: rubric score qingdao@2020 my-pro
 
 class TemplateFormat(str, Enum):
     yaml = "yaml"
+    xlsx = "xlsx"
 
 
 @guarded
@@ -43,6 +47,9 @@ def template(
     format: Annotated[TemplateFormat, typer.Option("--format", "-f", help="The layout of the blank submission.")]
     = TemplateFormat.yaml,
     rubrics: RubricsDir = DEFAULT_RUBRICS,
+    from_: Annotated[Path | None, typer.Option(
+        "--from", metavar="SUBMISSION", show_default=False,
+        help="Pre-fill the xlsx template from an existing submission (YAML, JSON or xlsx).")] = None,
 ) -> None:
     """Write a blank submission to fill in.
 
@@ -51,6 +58,11 @@ def template(
     from .output import deliver
 
     model = load(rubric, rubrics)
+    if format is TemplateFormat.xlsx or from_ is not None:
+        from .render_xlsx import template_command
+
+        deliver(template_command(model, format.value, from_, output), output)
+        return
     deliver(WRITERS[format.value](model), output)
 
 
