@@ -72,9 +72,10 @@ def main(argv: list[str] | None = None) -> int:
     ours_median, python_median = statistics.median(ours), statistics.median(python)
     ratio = ours_median / python_median
     shown = ("python -m cli.main " if command[0] == sys.executable else "rubric ") + " ".join(ARGS)
-    print(f"{'command':<58}{'median ms':>10}{'min ms':>9}")
-    print(f"{shown:<58}{ours_median * 1000:>10.1f}{min(ours) * 1000:>9.1f}")
-    print(f"{'python -c pass':<58}{python_median * 1000:>10.1f}{min(python) * 1000:>9.1f}")
+    width = len(shown) + 2
+    print(f"{'command':<{width}}{'median ms':>10}{'min ms':>9}")
+    print(f"{shown:<{width}}{ours_median * 1000:>10.1f}{min(ours) * 1000:>9.1f}")
+    print(f"{'python -c pass':<{width}}{python_median * 1000:>10.1f}{min(python) * 1000:>9.1f}")
     print(f"ratio {ratio:.2f}× (target ≤ {TARGET:g}×: {'met' if ratio <= TARGET else 'not met'}), {args.runs} runs each")
     print(json.dumps({"command": shown,
                       "rubric_median_s": round(ours_median, 4), "python_median_s": round(python_median, 4),
