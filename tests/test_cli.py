@@ -267,7 +267,7 @@ def test_a_bug_exits_3_and_says_internal_error(monkeypatch: pytest.MonkeyPatch) 
     def explode(*args: object) -> None:
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr(engine, "score", explode)
+    monkeypatch.setattr(engine.scoring._Scorer, "result", explode)  # every scoring path goes through it
     result = rubric("score", "qingdao@2020", EXAMPLE)
     assert result.exit_code == 3
     assert result.stderr.startswith("rubric: internal error: ZeroDivisionError: boom\n")
