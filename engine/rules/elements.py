@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..expressions import Env
-from ..numbers import ONE, ZERO, clamp, plain
+from ..numbers import ONE, ZERO, clamp, plain, round_half_up
 from .base import NUMBER_OR_TEXT, BuildContext, Judgment, Operand, Outcome, Rule, pct
 
 
@@ -77,4 +77,5 @@ class ElementsRule(Rule):
         return Outcome(points, "; ".join(words) + f" → {plain(points)}", met=points >= weight)
 
     def describe(self, weight: Decimal) -> str:
-        return "要点: " + "; ".join(f"{e.label} {plain(weight * e.share)}" for e in self.elements)
+        # 3 × 1/3 is 0.999…9 in exact decimals: show each element's points to two places, as a reader would
+        return "要点: " + "; ".join(f"{e.label} {plain(round_half_up(weight * e.share, 2))}" for e in self.elements)
