@@ -20,7 +20,7 @@ from simpleeval import SimpleEval
 from .numbers import ARITH, ARITHMETIC_ERRORS, ONE, ZERO, round_half_up
 
 MAX_LENGTH = 2000
-MAX_DEPTH = 40
+MAX_DEPTH = 100  # a sum of 100 terms nests 100 deep; Python handles far more
 MAX_EXPONENT = Decimal(64)
 MAX_BASE = Decimal(10) ** 12
 MAX_STRING = 200

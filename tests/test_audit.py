@@ -8,7 +8,7 @@ import pytest
 from engine import SubmissionError, parse_rubric, submission_from_data
 from engine.audit import KINDS, audit
 
-RUBRIC = parse_rubric("""
+RUBRIC_TEXT = """
 id: audit-demo
 version: "1"
 title: 审计示例
@@ -46,7 +46,8 @@ indicators:
         label: 税收收入
         weight: 40
         rule: {kind: target, value: tax, op: ">=", target: 2000}
-""")
+"""
+RUBRIC = parse_rubric(RUBRIC_TEXT)
 
 FACTS = {"budget": 350, "spent": 350, "firms": 5, "tax": 2000}
 CLEAN = {"total": 100, "grade": "优", "scores": {"execution": 10, "output": 50, "firms_served": 50,
@@ -140,3 +141,11 @@ def test_unknown_claimed_indicator_is_a_located_error() -> None:
         audit(RUBRIC, submission_from_data(data, RUBRIC))
     assert "claims.scores.firm_served" in str(error.value)
     assert "did you mean 'firms_served'" in str(error.value)
+
+
+def test_rule_explain_above_overrides_the_rubric_threshold() -> None:
+    strict = parse_rubric(RUBRIC_TEXT.replace("target: 2000}", 'target: 2000, explain_above: "110%"}'))
+    data = {"values": {k: Decimal(v) for k, v in {**FACTS, "tax": 2300}.items()}}
+    found = [f.kind for f in audit(strict, submission_from_data(data, strict)).findings]
+    assert "over_target" in found
+    assert "over_target" not in kinds(CLEAN, tax=2300)
