@@ -256,6 +256,84 @@ def test_python_snippets_run_and_print_what_the_docs_show(monkeypatch: pytest.Mo
             assert out.getvalue() == shown.text, f"{block.id} printed something else"
 
 
+# -- commands ----------------------------------------------------------------------------------
+@dataclass
+class Command:
+    block: Block
+    line: int
+    argv: list[str]
+    output: list[str]
+    exit_code: int | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.block.file}:{self.line}"
+
+
+def commands() -> list[Command]:
+    """Every ``$ rubric …`` line of every ```console block, with the output shown after it."""
+    found: list[Command] = []
+    for block in (b for b in BLOCKS if b.lang == "console"):
+        current: Command | None = None
+        for offset, line in enumerate(block.text.splitlines(), 1):
+            if line.startswith("$ "):
+                words = shlex.split(line[2:])
+                if words[:1] == ["rubric"]:
+                    current = Command(block, block.line + offset, words[1:], [])
+                    found.append(current)
+                elif words == ["echo", "$?"] and current is not None:
+                    current.exit_code = -1  # the next output line is the code
+                else:
+                    current = None  # another shell command: its output is not checked
+            elif current is not None and current.exit_code == -1:
+                current.exit_code = int(line.strip())
+            elif current is not None and current.exit_code is None:
+                current.output.append(line)
+    return found
+
+
+def normalised(lines: list[str]) -> list[str]:
+    """Whitespace runs collapsed, blank lines dropped: what a reader compares by eye."""
+    return [" ".join(line.split()) for line in lines if line.strip()]
+
+
+def matches(shown: list[str], actual: list[str]) -> bool:
+    """Exact match, except that a line ``...`` in the docs stands for any number of lines."""
+    if not shown:
+        return not actual
+    if shown[0] in ("...", "…"):
+        return any(matches(shown[1:], actual[i:]) for i in range(len(actual) + 1))
+    return bool(actual) and shown[0] == actual[0] and matches(shown[1:], actual[1:])
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of what documented commands read, so that files they write land outside the repository."""
+    import shutil
+
+    where = tmp_path_factory.mktemp("docs-sandbox")
+    for name in ("examples", "rubrics", "docs"):
+        shutil.copytree(ROOT / name, where / name)
+    return where
+
+
+@pytest.mark.parametrize("command", commands(), ids=lambda c: c.id)
+def test_documented_command_prints_what_the_docs_show(command: Command, sandbox: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    monkeypatch.chdir(sandbox)
+    monkeypatch.delenv("RUBRIC_PATH", raising=False)
+    result = CliRunner().invoke(app, command.argv, prog_name="rubric")
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    actual = normalised(result.output.splitlines())
+    assert matches(normalised(command.output), actual), "\n".join(["the command printed:", *actual])
+    if command.exit_code is not None:
+        assert result.exit_code == command.exit_code
+
+
 # -- the documentation covers the format ------------------------------------------------------
 def _authoring() -> str:
     return (ROOT / "docs" / "authoring.md").read_text(encoding="utf-8")
