@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 from ..document import Document, PathKey
 from ..errors import Problem
 from ..expressions import Env, Expression, ExpressionError
-from ..numbers import ONE, ZERO, clamp, parse_percent, percent_text, plain
+from ..numbers import ONE, ZERO, clamp, parse_percent, percent_text, plain, round_half_up
 
 NUMBER_OR_TEXT: dict[str, Any] = {"anyOf": [{"type": "number"}, {"type": "string"}]}
 SHARE: dict[str, Any] = NUMBER_OR_TEXT
@@ -106,10 +106,14 @@ class Operand:
         return result
 
     def show(self, value: Decimal) -> str:
-        """A value of this operand as an evaluator reads it: ``97%``, ``93489 单``."""
+        """A value of this operand as an evaluator reads it: ``97%``, ``93489 单``.
+
+        Computed values (5890 / 6548.5) are shown to 2 decimals of a percent, 4 of a number, so
+        that a breakdown reads ``89.94%``, not 28 digits; scoring uses the exact value.
+        """
         if self.kind == "percent":
-            return percent_text(value)
-        return f"{plain(value)}{(' ' + self.unit) if self.unit and self.unit != '%' else ''}"
+            return percent_text(value, 2)
+        return f"{plain(round_half_up(value, 4))}{(' ' + self.unit) if self.unit and self.unit != '%' else ''}"
 
     def shown(self, env: Env) -> str:
         return self.show(self.value(env))
