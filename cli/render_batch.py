@@ -156,14 +156,15 @@ class XlsxBatch:
 
 
 def _discard(book: Workbook) -> None:
-    """Remove the temporary files of a write-only workbook that will never be saved."""
+    """Close and remove the temporary files of a write-only workbook that will never be saved."""
     for sheet in book.worksheets:
+        try:
+            if not sheet.closed:
+                sheet.close()
+        except Exception:  # noqa: BLE001 - best effort on the way out of a failure
+            pass
         writer = getattr(sheet, "_writer", None)
-        if writer is not None:
-            try:
-                writer.xf.close()
-            except Exception:  # noqa: BLE001 - best effort on the way out of a failure
-                pass
+        if writer is not None and isinstance(writer.out, str):
             Path(writer.out).unlink(missing_ok=True)
 
 

@@ -122,11 +122,15 @@ def load_workbook_submission(path: str | Path, rubric: Rubric) -> Submission:
         data = reader.read(book)
     finally:
         book.close()
+    if not data:  # no values table: checking would only repeat "missing" for every input
+        raise SubmissionError(reader.problems)
     doc = Document(str(path), data)
     try:
         submission = check_submission(doc, rubric)
     except SubmissionError as exc:
-        reader.problems += relocate([reader.unjudged(p) for p in exc.problems], reader.refs)
+        for problem in exc.problems:
+            said = reader.unjudged(problem)
+            reader.problems += [said] if said is not problem else relocate([problem], reader.refs)
     if reader.problems:
         raise SubmissionError(reader.problems)
     return submission
