@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 from collections.abc import Callable, Mapping, Set
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
@@ -24,6 +25,7 @@ MAX_DEPTH = 100  # a sum of 100 terms nests 100 deep; Python handles far more
 MAX_EXPONENT = Decimal(64)
 MAX_BASE = Decimal(10) ** 12
 MAX_STRING = 200
+_PERCENT_LITERAL = re.compile(r"\d\s*[%％]")  # only consulted when parsing failed, so 7 % 2 is not at stake
 
 Value = Decimal | bool | str
 Env = Mapping[str, Value]
@@ -225,7 +227,9 @@ def _parse(source: str) -> ast.Expression:
     try:
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as exc:
-        raise ExpressionError(f"does not parse: {exc.msg} (column {exc.offset})") from None
+        # authors write rule targets as "80%", so "rate < 80%" is the most common slip here
+        hint = "; a percent in an expression is a fraction: write 0.8, not 80%" if _PERCENT_LITERAL.search(source) else ""
+        raise ExpressionError(f"does not parse: {exc.msg} (column {exc.offset}){hint}") from None
     except (RecursionError, MemoryError, ValueError):
         raise ExpressionError("expression is nested too deeply") from None
     _exact_numbers(tree, source.strip())
