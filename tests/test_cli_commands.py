@@ -37,7 +37,7 @@ def test_validate_says_ok_per_file() -> None:
     assert result.exit_code == 0
     model = engine.load_rubric(RUBRIC)
     ok = (f"{RUBRIC}: OK (qingdao@2020: {len(model.nodes())} indicators, {len(model.inputs)} inputs, "
-          f"{len(model.grades.bands)} grades, 1 case)")
+          f"{len(model.grades.bands)} grades, {len(model.cases)} cases)")  # Qingdao has several cases
     assert result.stdout.splitlines() == [ok, ok]
 
 
@@ -73,11 +73,13 @@ def test_validate_reports_yaml_errors_and_missing_files(tmp_path: Path) -> None:
 def test_test_passes_the_rubrics_own_cases() -> None:
     result = rubric("test", "qingdao@2020")
     assert result.exit_code == 0
-    assert result.stdout.splitlines() == [
-        f"{RUBRIC}: qingdao@2020: 1 case",
-        "  PASS  报告公布的2020年度评价结果（96.65分，优）  (96.65 优)",
-        "1 passed, 0 failed",
-    ]
+    cases = engine.load_rubric(RUBRIC).cases
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"{RUBRIC}: qingdao@2020: {len(cases)} cases"
+    assert lines[1] == "  PASS  报告公布的2020年度评价结果（96.65分，优）  (96.65 优)"
+    assert [line.split("  ")[2] for line in lines[1:-1]] == [case.name for case in cases]
+    assert all(line.startswith("  PASS  ") for line in lines[1:-1])
+    assert lines[-1] == f"{len(cases)} passed, 0 failed"
 
 
 def test_a_failing_case_shows_expected_and_actual(tmp_path: Path) -> None:
@@ -86,13 +88,15 @@ def test_a_failing_case_shows_expected_and_actual(tmp_path: Path) -> None:
     result = rubric("test", path)
     assert result.exit_code == 1
     line = line_of(text, "- name: 报告公布的")
-    assert result.stdout.splitlines()[1:] == [
+    others = len(engine.load_rubric(RUBRIC).cases) - 1  # the rubric's other cases still pass
+    lines = result.stdout.splitlines()
+    assert lines[1:5] == [
         f"  FAIL  报告公布的2020年度评价结果（96.65分，优）  (96.65 优)  at {path}:{line}:5: cases[0]",
         "        total: expected 90, got 96.65",
         "        grade: expected 良, got 优",
         "        scores.output: expected 24, got 25.00",
-        "0 passed, 1 failed",
     ]
+    assert lines[-1] == f"{others} passed, 1 failed"
 
 
 def test_a_case_that_does_not_score_fails_with_its_problems(tmp_path: Path) -> None:
@@ -106,7 +110,8 @@ def test_test_exits_2_when_a_rubric_does_not_load(tmp_path: Path) -> None:
     path, _ = variant(tmp_path, "bad.yaml", ("weight: 20\n    children:", "weight: 21\n    children:"))
     result = rubric("test", path, "qingdao@2020")
     assert result.exit_code == 2
-    assert "weighs 21" in result.stderr and "1 passed, 0 failed, 1 rubric did not load" in result.stdout
+    passed = len(engine.load_rubric(RUBRIC).cases)
+    assert "weighs 21" in result.stderr and f"{passed} passed, 0 failed, 1 rubric did not load" in result.stdout
 
 
 # -- show --------------------------------------------------------------------------------------
