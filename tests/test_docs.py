@@ -15,6 +15,7 @@ Markers are the info strings of fenced blocks (they render as ordinary code in M
   block right after lists the exact messages, one per line.
 - ```` ```text generated=NAME ````: the messages the generator ``NAME`` below produces (for inputs
   that cannot be shown as text: a non-UTF-8 file, a huge file, a missing file).
+- ```` ```text resolve=REF ````: the messages of resolving the rubric reference REF from ``rubrics/``.
 - ```` ```python run ````: run in order, in one namespace, from the repository root; a
   ```` ```text output ```` block right after is its exact standard output.
 - ```` ```console ````: each ``$ rubric …`` line runs in-process through typer's CliRunner; the lines
@@ -105,18 +106,40 @@ def marked(*words: str, lang: str = "yaml", error: bool | None = None) -> list[B
 # -- turning snippets into rubrics and submissions --------------------------------------------
 def complete(fragment: str) -> str:
     """A fragment with the keys a rubric needs appended after it (so its line numbers hold)."""
-    data = yaml.safe_load(fragment) or {}
+    try:  # composed, not constructed: tags and bad values are the engine's to report
+        data = _plain(yaml.compose(fragment)) or {}
+    except yaml.YAMLError:  # the engine reports it; only the keys the fragment has matter here
+        data = {match: None for match in re.findall(r"^(\w+):", fragment, re.MULTILINE)}
     tail = "" if fragment.endswith("\n") else "\n"
     tail += "id: example\n" if "id" not in data else ""
     tail += "version: '1'\n" if "version" not in data else ""
     tail += "title: 示例\n" if "title" not in data else ""
     total = data.get("total")
     if total is None:
-        total = sum(Decimal(str(node.get("weight", 0))) for node in data.get("indicators") or [])
+        nodes = data.get("indicators") if isinstance(data.get("indicators"), list) else []
+        total = sum((_weight(n) for n in nodes), Decimal(0)) or Decimal(100)
         tail += f"total: {total}\n"
     if "grades" not in data:
         tail += f'grades:\n  - {{label: 合格, range: "[0, {total}]"}}\n'
     return fragment + tail
+
+
+def _plain(node: yaml.Node | None) -> object:
+    """A composed YAML node as dicts, lists and the scalars' text."""
+    if isinstance(node, yaml.MappingNode):
+        return {_plain(key): _plain(value) for key, value in node.value}
+    if isinstance(node, yaml.SequenceNode):
+        return [_plain(item) for item in node.value]
+    return node.value if node is not None else None
+
+
+def _weight(node: object) -> Decimal:
+    """A level-1 weight for the appended total; a broken one counts 0 (the engine reports it)."""
+    raw = node.get("weight") if isinstance(node, dict) else None
+    try:
+        return Decimal(str(raw))
+    except ArithmeticError:
+        return Decimal(0)
 
 
 def load_block(block: Block, name: str = "broken.yaml") -> engine.Rubric:
@@ -209,6 +232,14 @@ def test_generated_error_gives_the_documented_messages(block: Block, tmp_path: P
         assert _generated(block.attrs["generated"], tmp_path) == block.text.strip().splitlines()
     finally:
         os.chdir(here)
+
+
+@pytest.mark.parametrize("block", [b for b in BLOCKS if "resolve" in b.attrs], ids=lambda b: b.id)
+def test_reference_error_gives_the_documented_messages(block: Block, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    with pytest.raises(engine.ResolveError) as caught:
+        engine.resolve(block.attrs["resolve"], "rubrics")
+    assert [str(p) for p in caught.value.problems] == block.text.strip().splitlines()
 
 
 # -- the tutorial ----------------------------------------------------------------------------
