@@ -19,6 +19,7 @@ HEADERS = ("一级指标", "二级指标", "三级指标", "分值", "指标值"
 WIDTHS = (10, 14, 26, 7, 24, 14, 8, 7, 40, 44)
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
 FIRST_ROW = 7  # the header row; leaves start below it
+GREY = Font(color="808080")
 
 
 def sheet_title(number: int, subject: str) -> str:
@@ -88,7 +89,7 @@ def _figures(leaf: NodeResult, precision: int, cell: Any, fmt: str) -> list[Any]
         return [cell("—"), cell("不适用"), cell(None), cell("—"), cell(None), cell(None), cell(leaf.explanation)]
     return [cell(leaf.weight), cell(leaf.target or ""), cell(leaf.actual or ""), cell(leaf.score, number_format=fmt),
             cell(leaf.lost if leaf.lost else None, number_format=fmt), cell(_reasons(leaf, precision)),
-            cell(leaf.explanation, font=Font(color="808080"))]
+            cell(leaf.explanation, font=GREY)]
 
 
 def _reasons(leaf: NodeResult, precision: int) -> str:

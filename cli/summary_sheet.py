@@ -35,8 +35,7 @@ def write_summary(sheet: Any, rubric: Rubric, tally: Tally, details: int) -> Non
     sheet.append([cell("平均分 mean", font=BOLD), number(tally.mean)])
     sheet.append([cell("标准差 spread", font=BOLD), number(tally.spread)])
     sheet.append([cell("最高 / 最低 max / min", font=BOLD), number(tally.highest), number(tally.lowest)])
-    shown = f"明细表：前 {details} 个已评分项目各一张表" + (f"（共 {tally.scored} 个，其余见「结果 results」表）"
-                                                   if details < tally.scored else "")
+    shown = f"前 {details} 个已评分项目各一张" + (f"（共 {tally.scored} 个）" if details < tally.scored else "")
     sheet.append([cell("明细 detail sheets", font=BOLD), cell(shown)])
     sheet.append([])
     sheet.append([cell("各等级项目数 projects per grade", font=BOLD)])

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from copy import copy
 import tempfile
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -54,17 +55,29 @@ def streamed(sheet: Any, value: Any, font: Font | None = None, fill: PatternFill
     cell = WriteOnlyCell(sheet, value=excel_value(value))
     if isinstance(cell.value, str) and cell.value.startswith("="):
         cell.data_type = "s"
-    if font is not None:
-        cell.font = font
-    if fill is not None:
-        cell.fill = fill
-    if number_format is not None:
-        cell.number_format = number_format
-    if alignment is not None:
-        cell.alignment = alignment
-    if border is not None:
-        cell.border = border
+    styles = (font, fill, number_format, alignment, border)
+    if any(style is not None for style in styles):
+        cell._style = copy(_style_of(sheet, styles))
     return cell
+
+
+def _style_of(sheet: Any, styles: tuple[Any, ...]) -> Any:
+    """The workbook's style array for a combination of styles, made once.
+
+    Assigning a font or format to a cell makes openpyxl hash the style to find its index; for
+    a hundred thousand cells that is most of the time spent, so each combination is looked up
+    once per workbook and its (small, immutable) index array copied onto later cells."""
+    cache = sheet.parent.__dict__.setdefault("_rubric_styles", {})
+    key = tuple(id(style) if not isinstance(style, str) else style for style in styles)
+    if key not in cache:
+        probe = WriteOnlyCell(sheet)
+        font, fill, number_format, alignment, border = styles
+        for name, style in (("font", font), ("fill", fill), ("number_format", number_format),
+                            ("alignment", alignment), ("border", border)):
+            if style is not None:
+                setattr(probe, name, style)
+        cache[key] = (probe._style, styles)  # keep the styles alive so their ids stay unique
+    return cache[key][0]
 
 
 def landscape(sheet: Any) -> None:

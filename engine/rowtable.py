@@ -10,6 +10,7 @@ header                             holds
 ``judgment.<id>.points``           points given for a judged indicator
 ``judgment.<id>.deduction``        points taken off (``0`` means full points, nothing taken off)
 ``judgment.<id>.reason``           扣分原因 for the deduction (or the reason for the points)
+``judgment.<id>.deduction.2``      a second deduction (and ``.reason.2``); any number ≥ 2 works
 ``claims.total`` / ``claims.grade``  the unit's claimed total and grade (for ``rubric audit``)
 ``claims.scores.<id>``             the unit's claimed score for an indicator
 ``claims.reasons.<id>``            the unit's 偏差原因 for an indicator
@@ -23,6 +24,7 @@ a CSV and ``Sheet!C7`` in a workbook.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +37,7 @@ from .submission import Submission, check_submission
 from .suggest import did_you_mean
 
 JUDGMENT_FIELDS = ("points", "deduction", "reason")
+_NUMBERED = re.compile(r"^(judgment\.[^.]+\.(?:deduction|reason))\.(\d+)$")
 
 
 def is_empty(cells: Sequence[Any]) -> bool:
@@ -63,7 +66,7 @@ class Columns:
                 continue
             if not text:
                 continue
-            path = names.get(text) or names.get(text.removeprefix("values."))
+            path = names.get(text) or names.get(text.removeprefix("values.")) or _numbered(text, names)
             where = _locate(file, sheet, 1, column)
             if path is None:
                 problems.append(where(f"unknown column '{text}'{did_you_mean(text, names)}; see `rubric template` for the names"))
@@ -117,6 +120,14 @@ def _names(rubric: Rubric) -> dict[str, PathKey]:
     return names
 
 
+def _numbered(text: str, names: dict[str, PathKey]) -> PathKey | None:
+    """``judgment.<id>.deduction.2`` → ("judgments", id, "deduction", 2) when ``judgment.<id>.deduction`` exists."""
+    match = _NUMBERED.match(text)
+    if not match or match.group(1) not in names or int(match.group(2)) < 2:
+        return None
+    return names[match.group(1)] + (int(match.group(2)),)
+
+
 def _missing(rubric: Rubric, present: set[PathKey]) -> list[str]:
     """One message per required input, or required judgment, that no column gives."""
     messages = [f"no column for the required input '{key}' ({spec.label})" for key, spec in rubric.inputs.items()
@@ -141,7 +152,7 @@ class _Row:
     def __init__(self, columns: Columns, row: int) -> None:
         self.columns, self.row = columns, row
         self.values: dict[str, Any] = {}
-        self.judged: dict[str, dict[str, tuple[Any, int]]] = {}
+        self.judged: dict[str, dict[tuple[str, int], tuple[Any, int]]] = {}  # id → (field, n) → (value, column)
         self.claims: dict[str, Any] = {}
         self.subject: Any = None
         self.marks: dict[PathKey, tuple[int, int]] = {(): (row, 1), ("values",): (row, 1), ("judgments",): (row, 1)}
@@ -162,7 +173,8 @@ class _Row:
         elif path[0] == "subject":
             self.subject = cell_data(value)
         elif path[0] == "judgments":
-            self.judged.setdefault(path[1], {})[path[2]] = (value, column)
+            number = path[3] if len(path) > 3 else 1
+            self.judged.setdefault(str(path[1]), {})[(str(path[2]), int(number))] = (value, column)
         else:
             self._claim(path, value, column)
 
@@ -189,23 +201,32 @@ class _Row:
     def _judgments(self) -> dict[str, Any]:
         judgments: dict[str, Any] = {}
         for key, given in self.judged.items():
-            points, cut = (number_data(given[part][0]) if part in given else None for part in ("points", "deduction"))
-            reason_cell = given.get("reason")
-            reason = str(cell_data(reason_cell[0]) or "") if reason_cell else ""
-            if points is None and cut is None:
-                if reason:
-                    self.problem(reason_cell[1], f"a reason for '{key}' but no points or deduction (0 for full points)",
-                                 f"judgments.{key}")
-                continue
-            judgment: dict[str, Any] = {"deductions": []}
-            if points is not None:
-                judgment["points"] = points
-            if cut is not None and cut != 0:
-                judgment["deductions"].append({"points": cut, "reason": reason})
-                self.marks[("judgments", key, "deductions", 0)] = (self.row, given["deduction"][1])
-                if reason_cell:
-                    self.marks[("judgments", key, "deductions", 0, "reason")] = (self.row, reason_cell[1])
-            elif reason:
-                judgment["reason"] = reason
-            judgments[key] = judgment
+            judgment = self._judgment(key, given)
+            if judgment is not None:
+                judgments[key] = judgment
         return judgments
+
+    def _judgment(self, key: str, given: dict[tuple[str, int], tuple[Any, int]]) -> dict[str, Any] | None:
+        """Points (if given) and deductions numbered 1, 2, …; a cut of 0 means "nothing taken off"."""
+        value = lambda part, n: number_data(given[(part, n)][0]) if (part, n) in given else None  # noqa: E731
+        text = lambda n: str(cell_data(given[("reason", n)][0]) or "") if ("reason", n) in given else ""  # noqa: E731
+        judgment: dict[str, Any] = {"deductions": []}
+        points, judged = value("points", 1), False
+        for n in sorted({n for part, n in given if part != "points"}):
+            cut, reason = value("deduction", n), text(n)
+            if cut is None:
+                if reason and not (n == 1 and points is not None):
+                    self.problem(given[("reason", n)][1], f"a reason for '{key}' but no points or deduction "
+                                                          "(0 for full points)", f"judgments.{key}")
+                continue
+            judged = True
+            if cut != 0:
+                place = ("judgments", key, "deductions", len(judgment["deductions"]))
+                judgment["deductions"].append({"points": cut, "reason": reason})
+                self.marks[place] = (self.row, given[("deduction", n)][1])
+                self.marks[place + ("reason",)] = (self.row, given.get(("reason", n), given[("deduction", n)])[1])
+        if points is not None:
+            judgment["points"] = points
+            if text(1) and value("deduction", 1) is None:
+                judgment["reason"] = text(1)
+        return judgment if judged or points is not None else None

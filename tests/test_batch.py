@@ -156,7 +156,7 @@ def test_project_sheets_are_capped_and_the_summary_says_so(tmp_path: Path) -> No
     book = openpyxl.load_workbook(target)
     assert len(book.sheetnames) == 3 + 2
     notes = [r[1] for r in book["汇总 summary"].iter_rows(values_only=True) if r and r[0] == "明细 detail sheets"]
-    assert notes == ["明细表：前 2 个已评分项目各一张表（共 5 个，其余见「结果 results」表）"]
+    assert notes == ["前 2 个已评分项目各一张（共 5 个）"]
     leaf_rows = list(book[book.sheetnames[3]].iter_rows(min_row=8, values_only=True))
     assert leaf_rows[0][:4] == ("决策", "项目立项", "立项依据充分性", 3)  # the 自评表 layout
     assert leaf_rows[-1][0] == "总分" and Decimal(str(leaf_rows[-1][6])) == Decimal("96.65")
