@@ -396,3 +396,33 @@ def test_the_error_catalogue_covers_every_kind_of_error() -> None:
     kinds = [engine.DocumentError, engine.RubricLoadError, engine.SubmissionError, engine.ScoringError,
              engine.ResolveError]
     assert [k.__name__ for k in kinds if k.__name__ not in text] == []
+
+
+_LINK = re.compile(r"\]\(([^)#\s]+)?(?:#([^)\s]+))?\)")
+
+
+def _anchors(path: Path) -> set[str]:
+    """GitHub's anchors for a Markdown file's headings."""
+    anchors = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            text = line.lstrip("#").strip().lower()
+            anchors.add(re.sub(r"[^\w\- ]", "", text).replace(" ", "-"))
+    return anchors
+
+
+@pytest.mark.parametrize("name", MY_DOCS)
+def test_links_lead_somewhere(name: str) -> None:
+    """Every relative link of the guides names a file that exists, and a heading that exists in it."""
+    here = (ROOT / name).parent
+    broken = []
+    for target, anchor in _LINK.findall((ROOT / name).read_text(encoding="utf-8")):
+        if target.startswith(("http://", "https://", "mailto:")):
+            continue
+        path = (here / target).resolve() if target else ROOT / name
+        if not path.exists():
+            broken.append(target)
+        elif anchor and path.suffix == ".md" and anchor not in _anchors(path):
+            broken.append(f"{target}#{anchor}")
+    assert broken == []
+
