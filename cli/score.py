@@ -65,11 +65,14 @@ def score(
     and the others are still scored.
     """
     model = load(rubric, rubrics)
-    from .batch_score import any_batch, scored, stream_scores
+    if format is Format.xlsx or any(_needs_batch_reader(source) for source in submissions):
+        from .batch_score import any_batch, scored, stream_scores  # imports openpyxl: only when needed
 
-    if format is Format.xlsx or (format is Format.csv and any_batch(submissions)):
-        raise typer.Exit(stream_scores(model, submissions, format.value, output))
-    outcomes = list(scored(model, submissions))
+        if format is Format.xlsx or (format is Format.csv and any_batch(submissions)):
+            raise typer.Exit(stream_scores(model, submissions, format.value, output))
+        outcomes = list(scored(model, submissions))
+    else:
+        outcomes = [score_one(model, path) for path in submissions]
     for outcome in outcomes:
         print_problems(outcome.problems)
     if all(outcome.result is None for outcome in outcomes):
@@ -81,9 +84,8 @@ def score(
 
 def score_one(rubric: Rubric, path: str) -> Scored:
     """One submission scored, or the problems that stopped it (never an exception for bad input)."""
-    from engine import RubricError
+    from engine import RubricError, load_submission
     from engine import score as score_submission
-    from engine.batch import load_one as load_submission
 
     from .rows import Scored
 
@@ -91,6 +93,12 @@ def score_one(rubric: Rubric, path: str) -> Scored:
         return Scored(path, score_submission(rubric, load_submission(path, rubric)))
     except RubricError as exc:
         return Scored(path, None, tuple(exc.problems))
+
+
+def _needs_batch_reader(source: str) -> bool:
+    """A directory, CSV or workbook: read by engine.batch (YAML and JSON files need none of it)."""
+    path = Path(source)
+    return path.is_dir() or path.suffix.lower() in (".csv", ".xlsx", ".xlsm", ".xls")
 
 
 def _write(outcomes: list[Scored], rubric: Rubric, format: Format, explain: bool, summary: bool,
