@@ -166,7 +166,7 @@ def test_bad_expressions_are_load_errors_at_the_parameter(target, message):
 def test_an_expression_too_long_or_too_deep():
     long = "+".join(["rate"] * 500)
     assert "at most 2000 allowed" in only(rubric_text(TREE.replace("TARGET", long))).message
-    deep = "-" * 60 + "rate"
+    deep = "-" * 120 + "rate"
     assert "nested" in only(rubric_text(TREE.replace("TARGET", f'"{deep}"'))).message
 
 

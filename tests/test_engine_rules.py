@@ -26,6 +26,19 @@ def test_target_partial_none_gives_nothing_when_missed(actual, expected):
     assert points(target(">=", "100", "none"), {"v": actual}) == D(expected)
 
 
+@pytest.mark.parametrize("op, actual, expected", [(">", 100, "0.00"), (">", 100.01, "10.00"), (">=", 100, "10.00"),
+                                                 ("<", 7, "0.00"), ("<", 6, "10.00"), ("<=", 7, "10.00")])
+def test_strict_targets_are_not_met_on_the_edge(op, actual, expected):
+    # 超过8万单 is ">": exactly 80000 is not over it (partial none makes the edge visible)
+    assert points(target(op, "100" if op.startswith(">") else "7", "none"), {"v": actual}) == D(expected)
+
+
+def test_target_column_shows_direction_and_unit():
+    rubric = leaf('{kind: target, value: v, op: ">=", target: 5}', "v: {type: integer, label: 企业, unit: 家}")
+    node = score(rubric, {"v": 30}).node("x")
+    assert (node.target, node.actual) == ("≥5 家", "30 家")
+
+
 def test_reverse_target_proportional_is_target_over_actual():
     # DOMAIN.md: target 100, actual 125 → 0.80 of the points (central 自评表 rule)
     rubric = target("<=", "100", "proportional")

@@ -127,7 +127,7 @@ def test_yiyang_2022_has_the_seven_rows_of_the_table_with_their_points() -> None
 def test_wuhan_keeps_the_reports_80000_declarations_target() -> None:
     node = load("wuhan@2017").node("declarations_count")
     assert node is not None and node.rule is not None
-    assert "8万单" in node.label and node.rule.target_text() == "≥80000"
+    assert "8万单" in node.label and node.rule.target_text() == "≥80000 单"
 
 
 # -- versions ---------------------------------------------------------------------------------------
@@ -154,7 +154,7 @@ def test_2022_and_2023_differ_in_indicators_and_targets() -> None:
     before, after = targets(old), targets(new)
     assert set(after) - set(before) == {"tea_training", "tea_new_exporters", "tea_volume", "tea_value"}
     assert {key: after[key][1] for key in set(after) - set(before)} == {
-        "tea_training": "≥2", "tea_new_exporters": "≥3", "tea_volume": "≥15.9", "tea_value": "≥11.49"}
+        "tea_training": "≥2 期", "tea_new_exporters": "≥3 家", "tea_volume": "≥15.9 吨", "tea_value": "≥11.49 万美元"}
     assert any(before[key] != after[key] for key in set(before) & set(after))  # the old rows weigh less now
 
 

@@ -24,7 +24,9 @@ from ..expressions import Env
 from ..numbers import ONE, ZERO, clamp, plain
 from .base import NUMBER_OR_TEXT, BuildContext, Judgment, Operand, Outcome, Rule, pct
 
-_OPS = {">=": "≥", "<=": "≤", "==": "=", "between": "between"}
+_OPS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "=", "between": "between"}
+#: Strict targets (超过8万单 → ">") score partial points like their non-strict direction.
+_DIRECTION = {">": ">=", "<": "<="}
 _PARTIALS = ("none", "proportional", "linear", "pass_line", "stepped")
 
 
@@ -47,7 +49,8 @@ class TargetRule(Rule):
 
     def __init__(self, value: Operand, op: str, low: Operand, high: Operand | None, partial: str,
                  params: dict[str, Operand | None]) -> None:
-        self.value, self.op, self.low, self.high, self.partial = value, op, low, high, partial
+        self.value, self.low, self.high, self.partial = value, low, high, partial
+        self.strict, self.op, self.symbol = op in _DIRECTION, _DIRECTION.get(op, op), _OPS[op]
         self.floor = params.get("floor")
         self.pass_line = params.get("pass")
         self.step = params.get("step")
@@ -88,16 +91,17 @@ class TargetRule(Rule):
         share = ONE if met else clamp(self._partial(env, actual, low, high), ZERO, ONE)
         points = weight * share
         shown_actual, shown_target = self.value.show(actual), self.target_shown(env)
+        symbol = self.symbol
         verdict = "met" if met else f"not met, {self._partial_words()} → {pct(share)}"
-        return Outcome(points, f"{shown_actual} {_OPS[self.op]} {shown_target}: {verdict} → {plain(weight)} × {pct(share)}",
-                       actual=shown_actual, target=shown_target, met=met, values={self.value.text: shown_actual},
+        return Outcome(points, f"{shown_actual} {symbol} {shown_target}: {verdict} → {plain(weight)} × {pct(share)}",
+                       actual=shown_actual, target=shown_target if self.high else f"{symbol}{shown_target}", met=met, values={self.value.text: shown_actual},
                        ratio=self._completion(actual, low))
 
     def _met(self, actual: Decimal, low: Decimal, high: Decimal, tolerance: Decimal) -> bool:
         if self.op == ">=":
-            return actual >= low
+            return actual > low if self.strict else actual >= low
         if self.op == "<=":
-            return actual <= low
+            return actual < low if self.strict else actual <= low
         if self.op == "==":  # a target of 0 (无事故) is met by anything not above it
             return abs(actual - low) <= tolerance or (low == 0 and actual <= 0)
         return low <= actual <= high
@@ -135,14 +139,16 @@ class TargetRule(Rule):
 
     # -- words ---------------------------------------------------------------------------
     def target_shown(self, env: Env) -> str:
+        """The target in the value's own units (``80000 单``, ``95%``)."""
         if self.high is not None:
-            return f"{self.low.shown(env)}–{self.high.shown(env)}"
-        return self.low.shown(env)
+            return f"{self.value.show(self.low.value(env))}–{self.value.show(self.high.value(env))}"
+        return self.value.show(self.low.value(env))
 
     def target_text(self) -> str:
         if self.high is not None:
             return f"{self.low.text}–{self.high.text}"
-        return f"{_OPS[self.op]}{self.low.text}{(' ' + self.low.unit) if self.low.unit else ''}"
+        unit = self.low.unit or self.value.unit
+        return f"{self.symbol}{self.low.text}{(' ' + unit) if unit and unit != '%' else ''}"
 
     def _partial_words(self) -> str:
         return {
