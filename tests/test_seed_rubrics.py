@@ -127,7 +127,7 @@ def test_yiyang_2022_has_the_seven_rows_of_the_table_with_their_points() -> None
 def test_wuhan_keeps_the_reports_80000_declarations_target() -> None:
     node = load("wuhan@2017").node("declarations_count")
     assert node is not None and node.rule is not None
-    assert "8万单" in node.label and node.rule.target_text() == "≥80000 单"
+    assert "8万单" in node.label and node.rule.target_text() == ">80000 单"
 
 
 # -- versions ---------------------------------------------------------------------------------------
