@@ -249,13 +249,13 @@ def check_reasons(ctx: _Context) -> Iterator[Finding]:
 def check_over_target(ctx: _Context) -> Iterator[Finding]:
     for node in ctx.result.nodes():
         limit = _over_target_limit(ctx, node.id)
-        if node.kind == "target" and node.ratio is not None and node.ratio >= limit and not ctx.reason(node):
+        if limit is not None and node.kind == "target" and node.ratio is not None and node.ratio >= limit and not ctx.reason(node):
             yield Finding("over_target", f"{node.actual} is {percent_text(node.ratio, 2)} of the target {node.target} "
                           f"(≥ {percent_text(limit)}) with no explanation", node.id, node.label, node.ratio, limit)
 
 
-def _over_target_limit(ctx: _Context, node_id: str) -> Decimal:
-    """The rule's own ``explain_above`` (e.g. 130%) if it sets one, else the rubric's."""
+def _over_target_limit(ctx: _Context, node_id: str) -> Decimal | None:
+    """The rule's own ``explain_above`` (e.g. 130%) if it sets one, else the rubric's (None: not checked)."""
     indicator = ctx.rubric.node(node_id)
     own = getattr(indicator.rule, "explain_above", None) if indicator else None
     if own is not None and own.constant is not None:

@@ -109,7 +109,7 @@ class AuditSettings:
     """Thresholds for ``rubric audit`` (set in the rubric, with the Ministry's defaults)."""
 
     tolerance: Decimal | None = None
-    over_target: Decimal = Decimal("1.3")
+    over_target: Decimal | None = None  # e.g. 1.3: actual ≥ 130% of target needs an explanation (opt-in)
     ahead_of_budget: Decimal = Decimal("0.05")
     unspent: Decimal = Decimal("0.2")
     execution: str | None = None  # name of the input/derived holding 预算执行率

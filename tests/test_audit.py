@@ -24,7 +24,7 @@ inputs:
   tax: {type: number, label: 税收收入, unit: 万元}
 derived:
   execution_rate: {expr: spent / budget, type: percent}
-audit: {execution: execution_rate}
+audit: {execution: execution_rate, over_target: "130%"}
 indicators:
   - id: execution
     label: 预算执行率
@@ -149,3 +149,36 @@ def test_rule_explain_above_overrides_the_rubric_threshold() -> None:
     found = [f.kind for f in audit(strict, submission_from_data(data, strict)).findings]
     assert "over_target" in found
     assert "over_target" not in kinds(CLEAN, tax=2300)
+    lenient = parse_rubric(RUBRIC_TEXT.replace(', over_target: "130%"', ""))
+    data = {"values": {k: Decimal(v) for k, v in {**FACTS, "tax": 9000}.items()}}
+    assert audit(lenient, submission_from_data(data, lenient)).findings == ()  # the check is opt-in
+
+
+# -- the published Yiyang 自评表 ------------------------------------------------------------------
+def _yiyang(**changes: object):
+    from engine import load_rubric, load_submission
+    import dataclasses
+    rubric = load_rubric("rubrics/yiyang/2022.yaml")
+    submission = load_submission("examples/yiyang-2022-claimed.yaml", rubric)
+    claims = {**submission.claims, **changes}
+    return audit(rubric, dataclasses.replace(submission, claims=claims))
+
+
+def test_published_yiyang_table_audits_clean() -> None:
+    report = _yiyang()
+    assert report.findings == () and report.result.total == Decimal("100.00")
+
+
+def test_yiyang_table_with_one_claimed_score_changed_is_caught() -> None:
+    scores = {**_yiyang().claims.scores, "tax": Decimal(18)}
+    found = {(f.kind, f.indicator) for f in _yiyang(scores=scores).findings}
+    assert ("score_mismatch", "tax") in found and ("met_but_lost", "tax") in found
+    assert ("sum_mismatch", "economic") not in found  # the subtotal was not claimed
+
+
+def test_yiyang_table_with_its_total_changed_is_caught() -> None:
+    report = _yiyang(total=Decimal(98))
+    found = {(f.kind, f.indicator) for f in report.findings}
+    assert ("score_mismatch", "total") in found
+    assert ("grade_mismatch", "grade") in found or report.result.grade == "优秀"
+    assert report.errors >= 1

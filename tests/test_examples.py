@@ -1,6 +1,6 @@
 """Every submission in ``examples/`` scores through the engine; the seed reports' published figures hold.
 
-An example is named ``<rubric id>-<version>.yaml`` and is scored against ``<id>@<version>`` (never the
+An example is named ``<rubric id>-<version>[-<variant>].yaml`` (``yiyang-2022-claimed.yaml``) and is scored against ``<id>@<version>`` (never the
 newest version: ``yiyang-2022.yaml`` must keep scoring 100 after ``yiyang`` moved on to 2023). Only
 top-level ``*.yaml`` files are examples; a YAML file there without ``values:`` is not a submission
 (a batch configuration, say) and is skipped, but a submission that does not follow the naming
@@ -22,7 +22,7 @@ from engine import NodeResult, Result
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 RUBRICS = ROOT / "rubrics"
-NAME = re.compile(r"^(?P<id>[a-z0-9][a-z0-9_]*)-(?P<version>[0-9][0-9.]*)$")
+NAME = re.compile(r"^(?P<id>[a-z0-9][a-z0-9_]*)-(?P<version>[0-9][0-9.]*)(?:-(?P<variant>[a-z0-9_-]+))?$")
 SEEDS = {"qingdao-2020.yaml": "qingdao@2020", "wuhan-2017.yaml": "wuhan@2017", "yiyang-2022.yaml": "yiyang@2022"}
 D = Decimal
 
@@ -30,7 +30,7 @@ D = Decimal
 def reference_for(path: Path) -> str:
     """``examples/yiyang-2022.yaml`` → ``yiyang@2022``."""
     match = NAME.match(path.stem)
-    assert match, f"{path.name}: a submission in examples/ is named <rubric id>-<version>.yaml"
+    assert match, f"{path.name}: a submission in examples/ is named <rubric id>-<version>[-<variant>].yaml"
     return f"{match['id']}@{match['version']}"
 
 
