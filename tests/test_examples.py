@@ -68,9 +68,10 @@ def test_the_seed_examples_are_there_and_named_for_their_rubric() -> None:
 
 
 def test_a_file_named_otherwise_is_not_taken_for_an_example() -> None:
-    with pytest.raises(AssertionError, match="named <rubric id>-<version>.yaml"):
+    with pytest.raises(AssertionError, match="named <rubric id>-<version>"):
         reference_for(Path("examples/qingdao.yaml"))
     assert reference_for(Path("examples/wuhan-2017.yaml")) == "wuhan@2017"
+    assert reference_for(Path("examples/yiyang-2022-claimed.yaml")) == "yiyang@2022"
 
 
 # -- Qingdao 2020: 决策 17.25, 过程 19.4, 产出 25, 效益 35 = 96.65 优 --------------------------------
