@@ -21,7 +21,8 @@ from rich.text import Text
 
 from engine.numbers import fixed, plain
 
-from .rows import HEADERS, NOT_SCORED, not_scored_text, Row, Scored, breakdown_rows, counts_text, explanations, grade_counts
+from .rows import (HEADERS, NOT_SCORED, Row, Scored, breakdown_rows, counts_text, explanations, grade_counts,
+                   not_scored_text)
 
 if TYPE_CHECKING:
     from engine import Result, Rubric
@@ -29,11 +30,14 @@ if TYPE_CHECKING:
 PLAIN_WIDTH = 120  # width when the output is not a terminal (a pipe or a file), unless COLUMNS says otherwise
 
 
-def make_console(file: TextIO | None = None) -> Console:
-    """A console on ``file`` (stdout by default): coloured on a terminal, plain text elsewhere."""
+def make_console(file: TextIO | None = None, plain: bool = False) -> Console:
+    """A console on ``file`` (stdout by default): coloured on a terminal, plain text elsewhere.
+
+    ``plain`` forces plain text even when FORCE_COLOR is set: a file must never hold escape codes.
+    """
     stream = file if file is not None else sys.stdout
-    console = Console(file=stream, highlight=False, soft_wrap=False)
-    if not console.is_terminal:
+    console = None if plain else Console(file=stream, highlight=False, soft_wrap=False)
+    if console is None or not console.is_terminal:
         console = Console(file=stream, highlight=False, width=_plain_width(), force_terminal=False,
                           color_system=None, legacy_windows=False)
     return console
@@ -42,7 +46,7 @@ def make_console(file: TextIO | None = None) -> Console:
 def render_to_text(draw: Callable[..., None], *args: object) -> str:
     """What ``draw(console, *args)`` prints, as plain text without trailing blanks (pipes, files)."""
     buffer = io.StringIO()
-    draw(make_console(buffer), *args)
+    draw(make_console(buffer, plain=True), *args)
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
 

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from engine.numbers import fixed, json_number, plain
 
-from .rows import HEADERS, NOT_SCORED, not_scored_text, Row, Scored, breakdown_rows, counts_text, explanations, grade_counts
+from .rows import (HEADERS, NOT_SCORED, Row, Scored, breakdown_rows, counts_text, explanations, grade_counts,
+                   not_scored_text)
 
 if TYPE_CHECKING:
     from engine import Rubric

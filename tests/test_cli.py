@@ -239,7 +239,7 @@ def test_output_file_gets_exactly_what_stdout_would(tmp_path: Path) -> None:
     assert result.exit_code == 0 and result.stdout == ""
     assert target.read_text(encoding="utf-8") == rubric("score", "qingdao@2020", EXAMPLE, "-f", "json").stdout
     table = tmp_path / "out" / "result.txt"
-    assert rubric("score", "qingdao@2020", EXAMPLE, "-o", str(table)).exit_code == 0
+    assert rubric("score", "qingdao@2020", EXAMPLE, "-o", str(table), FORCE_COLOR="1").exit_code == 0  # never in files
     assert "96.65 / 100" in table.read_text(encoding="utf-8") and "\x1b[" not in table.read_text(encoding="utf-8")
     assert sorted(p.name for p in target.parent.iterdir()) == ["result.json", "result.txt"]
 
