@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from . import checks, compare, listing, score, show, template
+from . import audit, checks, compare, listing, score, show, template
 from .errors import EXIT_CODES_HELP, report_internal
 
 HELP = f"""\
@@ -30,6 +30,7 @@ Examples:
   rubric show qingdao@2020
   rubric score qingdao@2020 examples/qingdao-2020.yaml
   rubric template qingdao@2020 -o my-project.yaml
+  rubric audit yiyang@2022 examples/yiyang-2022-claimed.yaml
 """
 
 app = typer.Typer(
@@ -65,6 +66,7 @@ app.command("show", epilog=show.EPILOG)(show.show)
 app.command("list", epilog=listing.EPILOG)(listing.list_rubrics)
 app.command("template", epilog=template.EPILOG)(template.template)
 app.command("diff", epilog=compare.EPILOG)(compare.diff)
+app.command("audit", epilog=audit.EPILOG)(audit.audit)
 
 
 def run(argv: list[str] | None = None) -> None:

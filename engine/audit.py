@@ -190,20 +190,33 @@ def check_scores(ctx: _Context) -> Iterator[Finding]:
                           node.id, node.label, claimed, node.score)
 
 
+def _claimed_sum(node: NodeResult, scores: dict[str, Decimal]) -> Decimal | None:
+    """A node's claimed figure: its own claim, else the sum of its children's (if all are claimed)."""
+    if node.id in scores:
+        return scores[node.id]
+    parts = [_claimed_sum(child, scores) for child in node.children]
+    if not node.children or any(part is None for part in parts):
+        return None
+    return sum(parts, ZERO)  # type: ignore[arg-type]
+
+
+def _parts(nodes: tuple[NodeResult, ...], scores: dict[str, Decimal]) -> Decimal | None:
+    parts = [_claimed_sum(node, scores) for node in nodes]
+    return None if any(p is None for p in parts) else sum(parts, ZERO)  # type: ignore[arg-type]
+
+
 def check_sums(ctx: _Context) -> Iterator[Finding]:
+    """Arithmetic inside the table: each claimed subtotal and the total against its claimed parts."""
     scores = ctx.claims.scores
     for node, claimed in _claimed_nodes(ctx):
-        if node.children and all(c.id in scores for c in node.children):
-            parts = sum((scores[c.id] for c in node.children), ZERO)
-            if parts != claimed:
-                yield Finding("sum_mismatch", f"subtotal {plain(claimed)} but its claimed parts add up to {plain(parts)}",
-                              node.id, node.label, claimed, parts)
-    tops = ctx.result.indicators
-    if ctx.claims.total is not None and all(t.id in scores for t in tops):
-        parts = sum((scores[t.id] for t in tops), ZERO)
-        if parts != ctx.claims.total:
-            yield Finding("sum_mismatch", f"total {plain(ctx.claims.total)} but the claimed level-1 scores add up to {plain(parts)}",
-                          "total", "总分", ctx.claims.total, parts)
+        parts = _parts(node.children, scores) if node.children else None
+        if parts is not None and parts != claimed:
+            yield Finding("sum_mismatch", f"subtotal {plain(claimed)} but its claimed parts add up to {plain(parts)}",
+                          node.id, node.label, claimed, parts)
+    parts = _parts(ctx.result.indicators, scores)
+    if ctx.claims.total is not None and parts is not None and parts != ctx.claims.total:
+        yield Finding("sum_mismatch", f"total {plain(ctx.claims.total)} but the claimed scores add up to {plain(parts)}",
+                      "total", "总分", ctx.claims.total, parts)
     if ctx.claims.total is not None and abs(ctx.claims.total - ctx.result.total) > ctx.tolerance:
         yield Finding("score_mismatch", f"claimed total {plain(ctx.claims.total)}, the rubric gives {plain(ctx.result.total)}",
                       "total", "总分", ctx.claims.total, ctx.result.total)

@@ -94,7 +94,9 @@ class _Checker:
         if not isinstance(claims, dict):
             self.problem(("claims",), "expected a mapping of claimed figures")
             claims = {}
-        subject = data.get("subject", Path(self.doc.file).stem)
+        subject = data.get("subject")
+        if subject is None or subject == "":
+            subject = Path(self.doc.file).stem
         return Submission(str(plain(subject) if isinstance(subject, Decimal) else subject), values, judgments, claims, self.doc.file)
 
     # -- values ---------------------------------------------------------------------------

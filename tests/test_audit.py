@@ -89,6 +89,12 @@ def test_total_not_sum_of_level_one() -> None:
     assert "sum_mismatch" in kinds({**CLEAN, "total": 99})
 
 
+def test_total_checked_against_claimed_leaves_when_subtotals_are_not_claimed() -> None:
+    leaves = {"total": 100, "grade": "优", "scores": {"execution": 10, "firms_served": 50, "tax_income": 39}}
+    assert "sum_mismatch" in kinds(leaves)
+    assert "sum_mismatch" not in kinds({**leaves, "total": 99}, tax=1950)
+
+
 def test_score_above_points_or_below_zero() -> None:
     assert "score_out_of_range" in kinds(with_scores(tax_income=41, effect=41))
     assert "score_out_of_range" in kinds(with_scores(tax_income=-1, effect=-1))
@@ -180,5 +186,6 @@ def test_yiyang_table_with_its_total_changed_is_caught() -> None:
     report = _yiyang(total=Decimal(98))
     found = {(f.kind, f.indicator) for f in report.findings}
     assert ("score_mismatch", "total") in found
+    assert ("sum_mismatch", "total") in found  # 98 is not the sum of the seven claimed rows
     assert ("grade_mismatch", "grade") in found or report.result.grade == "优秀"
     assert report.errors >= 1

@@ -1,0 +1,78 @@
+"""``rubric audit`` in-process: exact exit codes, findings in every format."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from cli.main import app
+
+CLAIMED = "examples/yiyang-2022-claimed.yaml"
+
+
+def run(*args: str):
+    return CliRunner().invoke(app, list(args), env={"COLUMNS": "200"})
+
+
+def broken(tmp_path: Path, name: str = "bad.yaml") -> Path:
+    """The Yiyang table with one claimed row (税收收入 20 → 18) and its total (100 → 98) changed."""
+    text = Path(CLAIMED).read_text(encoding="utf-8").replace("tax: 20", "tax: 18").replace("total: 100 ", "total: 98 ")
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_clean_table_exits_0() -> None:
+    result = run("audit", "yiyang@2022", CLAIMED)
+    assert result.exit_code == 0, result.output
+    assert "no findings (clean)" in result.stdout
+
+
+def test_wrong_figures_exit_1_with_each_finding(tmp_path: Path) -> None:
+    result = run("audit", "yiyang@2022", str(broken(tmp_path)), "--format", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    found = {(f["kind"], f["indicator"]) for f in data["reports"][0]["findings"]}
+    assert {("score_mismatch", "tax"), ("score_mismatch", "total"), ("met_but_lost", "tax")} <= found
+    tax = next(f for f in data["reports"][0]["findings"] if f["kind"] == "score_mismatch" and f["indicator"] == "tax")
+    assert (tax["claimed"], tax["computed"], tax["difference"], tax["severity"]) == ("18", "20", "-2", "error")
+
+
+def test_batch_csv_has_one_row_per_finding_across_tables(tmp_path: Path) -> None:
+    folder = tmp_path / "tables"
+    folder.mkdir()
+    broken(folder, "a.yaml")
+    (folder / "b.yaml").write_text(Path(CLAIMED).read_text(encoding="utf-8"), encoding="utf-8")
+    result = run("audit", "yiyang@2022", str(folder), "--format", "csv")
+    assert result.exit_code == 1
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 4 and {row["subject"] for row in rows} == {"2022年度益阳海关运行维护经费（自评表）"}
+
+
+def test_table_report_names_the_kind_and_the_figures(tmp_path: Path) -> None:
+    result = run("audit", "yiyang@2022", str(broken(tmp_path)))
+    assert result.exit_code == 1
+    assert "[score_mismatch]" in result.stdout and "3 error(s), 1 warning(s)" in result.stdout
+
+
+def test_xlsx_output_needs_a_file_and_writes_findings_and_counts(tmp_path: Path) -> None:
+    assert run("audit", "yiyang@2022", CLAIMED, "--format", "xlsx").exit_code == 2
+    out = tmp_path / "findings.xlsx"
+    result = run("audit", "yiyang@2022", str(broken(tmp_path)), "--format", "xlsx", "-o", str(out))
+    assert result.exit_code == 1
+    book = load_workbook(out)
+    assert book["findings"].max_row == 5
+    counts = {row[0]: row[2] for row in book["counts"].iter_rows(min_row=2, values_only=True)}
+    assert counts == {"met_but_lost": 1, "score_mismatch": 2, "no_reason": 1}
+
+
+def test_an_unknown_claimed_indicator_is_unusable_input(tmp_path: Path) -> None:
+    path = tmp_path / "typo.yaml"
+    path.write_text(Path(CLAIMED).read_text(encoding="utf-8").replace("    tax: 20", "    taxes: 20"), encoding="utf-8")
+    result = run("audit", "yiyang@2022", str(path))
+    assert result.exit_code == 2
+    assert "claims.scores.taxes: no indicator 'taxes'; did you mean 'tax'?" in result.stderr
