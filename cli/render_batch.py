@@ -35,7 +35,7 @@ from engine.result import Result
 from .project_sheet import write_project_sheet
 from .summary_sheet import write_summary
 from .tally import Tally
-from .xlsx_style import BOLD, FILL_FAILED, FILL_HEADER, WRAP, atomic_path, landscape, streamed
+from .xlsx_style import BOLD, FILL_FAILED, FILL_HEADER, WRAP, atomic_path, fit_height, landscape, streamed
 
 DETAIL_SHEETS = 100
 MAX_CELL = 32_000  # Excel refuses cells longer than 32,767 characters
@@ -119,6 +119,7 @@ class XlsxBatch:
         for column, width in enumerate(widths, 1):
             sheet.column_dimensions[_letter(column)].width = width
         sheet.freeze_panes = "A2"
+        sheet.row_dimensions[1].height = fit_height(list(zip(headers, widths)))  # before the row is written
         sheet.auto_filter.ref = f"A1:{_letter(len(headers))}1"
         sheet.append([streamed(sheet, text, font=BOLD, fill=FILL_HEADER, alignment=WRAP) for text in headers])
         return sheet

@@ -60,6 +60,8 @@ def _charts(sheet: Any, grades: int, level1_row: int, indicators: int) -> None:
     sheet.add_chart(counts, "G2")
     lost = BarChart()
     lost.type, lost.title, lost.legend = "bar", "一级指标平均扣分", None
+    lost.x_axis.scaling.orientation = "maxMin"  # the first indicator on top, as in the table
+    lost.y_axis.crosses = "max"  # ... and the value axis still at the bottom
     lost.add_data(Reference(sheet, min_col=4, min_row=level1_row, max_row=level1_row + indicators), titles_from_data=True)
     lost.set_categories(Reference(sheet, min_col=1, min_row=level1_row + 1, max_row=level1_row + indicators))
     lost.height, lost.width = 7.5, 13

@@ -4,7 +4,8 @@
 so that 10,000 rows never sit in memory together and a bad row never stops the good ones:
 
 - a **directory**: every ``.yaml``/``.yml``/``.json``/``.xlsx``/``.csv`` file in it (not
-  sub-directories), in name order, each read as if it were given on its own;
+  sub-directories; an ``.xls`` is reported as unreadable, not skipped), in name order, each
+  read as if it were given on its own;
 - a **submission workbook** (one written by ``rubric template --format xlsx``): one submission;
 - a **table** (``.csv``, or an ``.xlsx`` whose first sheet has no 填报 table): one project per row,
   the first row naming the columns (see :mod:`engine.rowtable` for the column names);
@@ -30,7 +31,7 @@ from .submission import Submission, load_submission
 from .workbook import is_submission_workbook, load_workbook_submission, open_workbook
 
 Outcome = Submission | RubricError
-SUBMISSION_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx", ".csv")
+SUBMISSION_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx", ".xlsm", ".xls", ".csv")  # .xls: reported, not skipped
 _SNIFF = 64 * 1024
 
 

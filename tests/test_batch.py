@@ -199,3 +199,26 @@ def test_a_run_that_fails_midway_leaves_no_file_and_keeps_the_old_one(tmp_path: 
     assert result.exit_code == 3
     assert target.read_text(encoding="utf-8") == "the old report"
     assert sorted(os.listdir(tmp_path)) == ["p.csv", f"scored.{format}"]  # no temporary file left behind
+
+
+def test_numbered_columns_give_an_indicator_several_deductions(tmp_path: Path) -> None:
+    path = tmp_path / "two.csv"
+    header = HEADER + ["judgment.goal_rationality.deduction.2", "judgment.goal_rationality.reason.2"]
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        csv.writer(stream).writerows([header, row("甲", cut="0.5", reason="一") + ["0.25", "二"],
+                                      row("乙", cut="0.5", reason="一") + ["0.25", ""]])
+    (_, good), (_, bad) = outcomes(path)
+    assert good.judgments["goal_rationality"].deductions == ((Decimal("0.5"), "一"), (Decimal("0.25"), "二"))
+    assert engine.score(QINGDAO, good).total == expected_total("0.75")
+    assert [str(p) for p in bad.problems] == [f"{path}:3:{len(header)}: judgments.goal_rationality.deductions[1].reason: "
+                                              "a deduction needs a 'reason' (扣分原因)"]
+
+
+def test_the_example_batch_scores_as_docs_excel_md_says(tmp_path: Path) -> None:
+    source = ROOT / "examples/batch/qingdao-2020-projects.csv"
+    result = rubric("score", "qingdao@2020", str(source), "--format", "csv", "-o", str(tmp_path / "s.csv"))
+    assert result.exit_code == 1
+    rows = list(csv.reader(io.StringIO((tmp_path / "s.csv").read_text(encoding="utf-8-sig"))))
+    assert [(r[3], r[4], r[5]) for r in rows[1:]] == [("ok", "96.65", "优"), ("ok", "80.80", "良"), ("ok", "99.99", "优"),
+                                                      ("ok", "69.37", "差"), ("failed", "", "")]
+    assert '"30家"' in rows[5][-1]
