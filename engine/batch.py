@@ -22,7 +22,6 @@ import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from .errors import DocumentError, Problem, RubricError
 from .model import Rubric

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .cells import cell_data, cell_ref, is_blank, number_data, relocate
-from .document import Document, PathKey
+from .document import Document
 from .errors import DocumentError, Problem, SubmissionError
 from .model import Rubric
 from .submission import Submission, check_submission
@@ -168,6 +168,8 @@ class _Reader:
         self.refs[""] = tables["values"].title
         if tables["judgments"] is not None:
             data["judgments"] = self._judgments(tables["judgments"])
+        else:
+            self.refs["judgments"] = "workbook (no sheet with 编号 id and 扣分 deduction columns)"
         if tables["indicators"] is not None:
             claims = self._claims(tables["indicators"])
             if claims:
