@@ -184,13 +184,15 @@ _FORBIDDEN = {
 class Expression:
     """A vetted expression: its source, the names it reads and a compiled evaluator."""
 
-    __slots__ = ("source", "names", "_tree", "_run")
+    __slots__ = ("source", "names", "name", "_tree", "_run")
 
     def __init__(self, source: str, known: Set[str]) -> None:
         self.source = source
         self._tree = _parse(source)
         self.names = frozenset(_vet(self._tree, source, known))
         self._run = _compile(self._tree.body)
+        #: the name itself when the expression is just one name (``spent``), else None
+        self.name = self._tree.body.id if isinstance(self._tree.body, ast.Name) else None
 
     def evaluate(self, env: Env) -> Value:
         """Evaluate with the compiled closures (the fast path)."""

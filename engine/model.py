@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -137,10 +138,49 @@ class Rubric:
     sha256: str = ""
     audit: AuditSettings = field(default_factory=AuditSettings)
 
+    # The tree is fixed once loaded: what scoring asks of it on every submission is worked out
+    # once, on first use (a frozen dataclass still lets cached_property fill its __dict__).
+    @cached_property
+    def _nodes(self) -> tuple[Indicator, ...]:
+        return tuple(node for top in self.indicators for node in top.walk())
+
+    @cached_property
+    def _by_id(self) -> dict[str, Indicator]:
+        return {node.id: node for node in self._nodes}
+
+    @cached_property
+    def leaves(self) -> tuple[Indicator, ...]:
+        """The leaves, depth first."""
+        return tuple(node for node in self._nodes if node.is_leaf)
+
+    @cached_property
+    def judged(self) -> dict[str, Indicator]:
+        """The leaves that take an evaluator's judgment (points or deductions), by id."""
+        return {n.id: n for n in self.leaves if n.evaluator_deductions or (n.rule is not None and n.rule.judgment != "none")}
+
+    @cached_property
+    def ancestry(self) -> dict[str, tuple[str, ...]]:
+        """Each node's id with its ancestors' ids (for not-applicable subtrees)."""
+        trails: dict[str, tuple[str, ...]] = {}
+
+        def visit(node: Indicator, trail: tuple[str, ...]) -> None:
+            trails[node.id] = trail + (node.id,)
+            for child in node.children:
+                visit(child, trails[node.id])
+
+        for top in self.indicators:
+            visit(top, ())
+        return trails
+
+    @cached_property
+    def conditional(self) -> tuple[Indicator, ...]:
+        """The nodes with an ``applicable`` condition (none in most rubrics)."""
+        return tuple(node for node in self._nodes if node.applicable is not None)
+
     def nodes(self) -> list[Indicator]:
         """Every indicator, depth first."""
-        return [node for top in self.indicators for node in top.walk()]
+        return list(self._nodes)
 
     def node(self, indicator_id: str) -> Indicator | None:
         """The indicator with this id, if any."""
-        return next((n for n in self.nodes() if n.id == indicator_id), None)
+        return self._by_id.get(indicator_id)

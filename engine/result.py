@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from .numbers import json_number
+from .rules.base import Text, text
 
 
-@dataclass(frozen=True)
-class Deduction:
+class Deduction(NamedTuple):
     """Points taken off one indicator, with the reason (扣分原因)."""
 
     points: Decimal
@@ -17,9 +17,12 @@ class Deduction:
     source: str = "rule"  # "rule" (the rubric's deductions) or "evaluator" (a judgment)
 
 
-@dataclass(frozen=True)
-class NodeResult:
-    """How one indicator scored. ``score`` is rounded; parents are the sum of their children."""
+class NodeResult(NamedTuple):
+    """How one indicator scored. ``score`` is rounded; parents are the sum of their children.
+
+    An immutable tuple: tens of thousands are built per batch, so construction must be cheap.
+    The words for people (``explanation``, ``actual``, ``target``) are computed when read.
+    """
 
     id: str
     label: str
@@ -30,10 +33,10 @@ class NodeResult:
     kind: str | None = None
     base: Decimal | None = None
     deductions: tuple[Deduction, ...] = ()
-    target: str | None = None
-    actual: str | None = None
+    target_text: Text = None
+    actual_text: Text = None
     met: bool | None = None
-    explanation: str = ""
+    explanation_text: Text = ""
     applicable: bool = True
     ratio: Decimal | None = None
     reason: str = ""
@@ -41,6 +44,18 @@ class NodeResult:
     @property
     def lost(self) -> Decimal:
         return self.weight - self.score
+
+    @property
+    def explanation(self) -> str:
+        return text(self.explanation_text) or ""
+
+    @property
+    def actual(self) -> str | None:
+        return text(self.actual_text)
+
+    @property
+    def target(self) -> str | None:
+        return text(self.target_text)
 
     def walk(self) -> list[NodeResult]:
         nodes = [self]

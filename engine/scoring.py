@@ -10,18 +10,25 @@ Order of work per leaf (so that displayed parts always add up to the displayed t
 Indicators that do not apply (``applicable`` false) score 0 of 0, and the total is
 rescaled to the rubric's total (按百分制折算) by giving each applicable leaf an effective
 weight; largest-remainder rounding makes the effective weights add up exactly.
+
+This is the hot path of every batch: what depends only on the rubric is worked out once
+(:class:`~engine.model.Rubric`'s cached properties), and the words of the breakdown are
+deferred until someone reads them (:data:`~engine.rules.base.Text`).
 """
 from __future__ import annotations
 
-from decimal import ROUND_FLOOR, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from .errors import Problem, ScoringError, SubmissionError
-from .expressions import ExpressionError, Value
+from .expressions import Expression, ExpressionError, Value
 from .model import DeductionRule, Indicator, Rubric
-from .numbers import ARITHMETIC_ERRORS, ZERO, clamp, fixed, plain, round_half_up
+from .numbers import ARITHMETIC_ERRORS, ZERO, fixed, plain, round_half_up
 from .result import Deduction, NodeResult, Result
-from .rules import JudgmentNeeded
+from .rules import Judgment, JudgmentNeeded
+from .rules.base import Outcome, text
 from .submission import Submission
+
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(7)}
 
 
 def score(rubric: Rubric, submission: Submission) -> Result:
@@ -32,16 +39,16 @@ def score(rubric: Rubric, submission: Submission) -> Result:
 class _Scorer:
     def __init__(self, rubric: Rubric, submission: Submission) -> None:
         self.rubric, self.submission = rubric, submission
+        self.judgments = submission.judgments
         self.env: dict[str, Value] = dict(submission.values)
         for derived in rubric.derived:
             self.env[derived.id] = self._evaluate(derived.expression, f"derived.{derived.id}")
-        self.skipped = {n.id for n in rubric.nodes() if n.applicable is not None
-                        and not self._evaluate(n.applicable, f"{n.path}.applicable")}
-        self.weights = self._effective_weights()
+        self.skipped = {n.id for n in rubric.conditional if not self._evaluate(n.applicable, f"{n.path}.applicable")}
+        self.weights = self._effective_weights() if self.skipped else None
 
     def result(self) -> Result:
-        nodes = tuple(self._node(top) for top in self.rubric.indicators)
-        total = sum((n.score for n in nodes), ZERO)
+        nodes = tuple([self._node(top) for top in self.rubric.indicators])
+        total = sum([n.score for n in nodes], ZERO)
         grade, veto = self.rubric.grades.grade(total), None
         for rule in self.rubric.veto:
             if self._evaluate(rule.when, "veto"):
@@ -53,43 +60,56 @@ class _Scorer:
     # -- the tree ---------------------------------------------------------------------------
     def _node(self, node: Indicator) -> NodeResult:
         if node.children:
-            children = tuple(self._node(c) for c in node.children)
-            return NodeResult(node.id, node.label, node.level, sum((c.weight for c in children), ZERO),
-                              sum((c.score for c in children), ZERO), children, applicable=node.id not in self.skipped)
+            children = tuple([self._node(c) for c in node.children])
+            return NodeResult(node.id, node.label, node.level, sum([c.weight for c in children], ZERO),
+                              sum([c.score for c in children], ZERO), children,
+                              applicable=not self.skipped or node.id not in self.skipped)
+        if self.weights is None:
+            return self._leaf(node, node.weight)
         if node.id in self.weights:
             return self._leaf(node, self.weights[node.id])
         return NodeResult(node.id, node.label, node.level, ZERO, ZERO, kind=node.rule.kind if node.rule else None,
-                          explanation="not applicable (不适用)", applicable=False)
+                          explanation_text="not applicable (不适用)", applicable=False)
 
     def _leaf(self, node: Indicator, weight: Decimal) -> NodeResult:
+        rule = node.rule
         precision = node.precision if node.precision is not None else self.rubric.precision
-        judgment = self.submission.judgments.get(node.id)
+        judgment = self.judgments.get(node.id)
+        outcome = self._outcome(node, judgment)
+        points = outcome.points
+        if points > node.weight:
+            points = node.weight
+        elif points < ZERO:
+            points = ZERO
+        scale = None if weight == node.weight else (weight / node.weight if node.weight else ZERO)
+        if scale is not None:
+            points = points * scale
+        base = points.quantize(_QUANTA[precision], rounding=ROUND_HALF_UP)
+        deductions = self._deductions(node, judgment, base, scale, precision) if node.deductions or judgment else ()
+        score = base - sum([d.points for d in deductions], ZERO) if deductions else base
+        return NodeResult(node.id, node.label, node.level, weight, score, (), rule.kind, base, deductions,
+                          outcome.target or rule.target_text, outcome.actual, outcome.met,
+                          lambda: _explain(outcome, base, deductions, score, weight, precision), True, outcome.ratio,
+                          judgment.reason if judgment else "")
+
+    def _outcome(self, node: Indicator, judgment: Judgment | None) -> Outcome:
         try:
-            outcome = node.rule.score(self.env, node.weight, judgment)  # type: ignore[union-attr]
+            return node.rule.score(self.env, node.weight, judgment)  # type: ignore[union-attr]
         except JudgmentNeeded as exc:
             raise SubmissionError(Problem(str(exc), self.submission.file, path=f"judgments.{node.id}")) from None
         except (ExpressionError, *ARITHMETIC_ERRORS) as exc:
             raise ScoringError(Problem(f"cannot score: {_why(exc)}", self.submission.file, path=f"{node.path}.rule")) from None
-        scale = weight / node.weight if node.weight else ZERO
-        base = round_half_up(clamp(outcome.points, ZERO, node.weight) * scale, precision)
-        deductions = self._deductions(node, judgment, base, scale, precision)
-        score = base - sum((d.points for d in deductions), ZERO)
-        explanation = outcome.explanation + f" = {fixed(base, precision)}"
-        if deductions:
-            explanation += "".join(f" − {fixed(d.points, precision)} ({d.reason})" for d in deductions)
-        explanation += f" → {fixed(score, precision)} / {plain(weight)}"
-        return NodeResult(node.id, node.label, node.level, weight, score, kind=node.rule.kind if node.rule else None,
-                          base=base, deductions=deductions, target=outcome.target or node.rule.target_text() if node.rule else None,
-                          actual=outcome.actual, met=outcome.met, explanation=explanation, ratio=outcome.ratio,
-                          reason=judgment.reason if judgment else "")
 
-    def _deductions(self, node: Indicator, judgment, base: Decimal, scale: Decimal, precision: int) -> tuple[Deduction, ...]:
+    def _deductions(self, node: Indicator, judgment: Judgment | None, base: Decimal, scale: Decimal | None,
+                    precision: int) -> tuple[Deduction, ...]:
         wanted = [(self._deduction_points(rule, node), rule.reason, "rule") for rule in node.deductions]
         if judgment is not None:
             wanted += [(points, reason, "evaluator") for points, reason in judgment.deductions]
         applied, left = [], base
         for points, reason, source in wanted:
-            cut = round_half_up(min(points * scale, left), precision)  # at most what is left (扣完为止)
+            if scale is not None:
+                points = points * scale
+            cut = round_half_up(min(points, left), precision)  # at most what is left (扣完为止)
             if cut > 0:
                 applied.append(Deduction(cut, reason, source))
                 left -= cut
@@ -106,23 +126,26 @@ class _Scorer:
         try:
             points = rule.points * count
         except ARITHMETIC_ERRORS:
-            raise ScoringError(Problem(f"count {rule.per.source if rule.per else ''} is too large to compute with", self.submission.file, path=where)) from None
+            raise ScoringError(Problem(f"count {rule.per.source if rule.per else ''} is too large to compute with",
+                                       self.submission.file, path=where)) from None
         return min(points, rule.cap) if rule.cap is not None else points
 
     # -- helpers ----------------------------------------------------------------------------
-    def _evaluate(self, expression, where: str) -> Value:
+    def _evaluate(self, expression: Expression, where: str) -> Value:
         try:
             return expression.evaluate(self.env)
         except (ExpressionError, *ARITHMETIC_ERRORS) as exc:
-            raise ScoringError(Problem(f"cannot evaluate {expression.source!r}: {_why(exc)}", self.submission.file, path=where)) from None
+            raise ScoringError(Problem(f"cannot evaluate {expression.source!r}: {_why(exc)}", self.submission.file,
+                                       path=where)) from None
 
     def _effective_weights(self) -> dict[str, Decimal]:
         """Weight of each applicable leaf, rescaled so that they add up to the total."""
-        leaves = [n for n in self.rubric.nodes() if n.is_leaf and not self._skipped(n)]
+        ancestry = self.rubric.ancestry
+        leaves = [n for n in self.rubric.leaves if not self.skipped.intersection(ancestry[n.id])]
         applicable = sum((n.weight for n in leaves), ZERO)
-        if not self.skipped or applicable == 0:
+        if applicable == 0:
             return {n.id: n.weight for n in leaves}
-        unit = Decimal(1).scaleb(-self.rubric.precision)
+        unit = _QUANTA[self.rubric.precision]
         exact = {n.id: n.weight * self.rubric.total / applicable for n in leaves}
         floors = {k: (v / unit).to_integral_value(rounding=ROUND_FLOOR) * unit for k, v in exact.items()}
         spare = int((self.rubric.total - sum(floors.values(), ZERO)) / unit)
@@ -131,19 +154,13 @@ class _Scorer:
             floors[key] += unit
         return floors
 
-    def _skipped(self, node: Indicator) -> bool:
-        return any(n.id in self.skipped for n in self._ancestry(node))
 
-    def _ancestry(self, target: Indicator) -> list[Indicator]:
-        def find(nodes: tuple[Indicator, ...], trail: list[Indicator]) -> list[Indicator] | None:
-            for n in nodes:
-                if n is target:
-                    return trail + [n]
-                found = find(n.children, trail + [n])
-                if found:
-                    return found
-            return None
-        return find(self.rubric.indicators, []) or []
+def _explain(outcome: Outcome, base: Decimal, deductions: tuple[Deduction, ...], score: Decimal, weight: Decimal,
+             precision: int) -> str:
+    """The arithmetic of one leaf in words: ``93489 ≥ 80000: met → 30 × 100% = 30.00 → 30.00 / 30``."""
+    words = f"{text(outcome.explanation)} = {fixed(base, precision)}"
+    words += "".join(f" − {fixed(d.points, precision)} ({d.reason})" for d in deductions)
+    return words + f" → {fixed(score, precision)} / {plain(weight)}"
 
 
 def _why(exc: Exception) -> str:

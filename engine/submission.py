@@ -49,13 +49,24 @@ def load_submission(path: str | Path, rubric: Rubric) -> Submission:
 
 def submission_from_data(data: Any, rubric: Rubric, name: str = "<submission>") -> Submission:
     """Check already-parsed data (e.g. a rubric case, or a dict built in Python) against ``rubric``."""
-    return check_submission(Document(name, _exact(data)), rubric)
+    return check_submission(Document(name, data), rubric)
+
+
+def _decimal(value: Any) -> Any:
+    """A Python int or float as a Decimal read from its shortest text (0.95 → Decimal('0.95'));
+    anything else unchanged. Data built in Python (not read from a file) arrives this way."""
+    kind = type(value)
+    if kind is int:
+        return Decimal(value)
+    if kind is float:
+        return Decimal(repr(value)) if math.isfinite(value) else Decimal(value)
+    return value
 
 
 def _exact(value: Any) -> Any:
-    """Python ints and floats as Decimals read from their shortest text (0.95 → Decimal('0.95'))."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return Decimal(repr(value)) if isinstance(value, float) and math.isfinite(value) else Decimal(value)
+    """:func:`_decimal` applied throughout nested data (for claims, read rarely)."""
+    if type(value) in (int, float):
+        return _decimal(value)
     if isinstance(value, dict):
         return {key: _exact(item) for key, item in value.items()}
     if isinstance(value, list):
@@ -90,7 +101,7 @@ class _Checker:
                 self.problem((key,), f"unknown key '{key}'{hint}")
         values = self.values(data.get("values", {}))
         judgments = self.judgments(data.get("judgments") or {})
-        claims = data.get("claims") or {}
+        claims = _exact(data.get("claims") or {})
         if not isinstance(claims, dict):
             self.problem(("claims",), "expected a mapping of claimed figures")
             claims = {}
@@ -129,23 +140,21 @@ class _Checker:
         if not isinstance(given, dict):
             self.problem(("judgments",), "expected a mapping of indicator id → judgment")
             return {}
-        leaves = {n.id: n for n in self.rubric.nodes() if n.is_leaf}
-        accepting = [i for i, n in leaves.items() if n.evaluator_deductions or (n.rule and n.rule.judgment != "none")]  # rubric order: problems come out in a stable order
+        accepting = self.rubric.judged  # in rubric order: problems come out in a stable order
         result = {}
         for key, raw in given.items():
             path = ("judgments", key)
             if key not in accepting:
                 known = sorted(accepting)
-                why = "it is scored from values, not judged" if key in leaves else "no such indicator"
+                why = "it is scored from values, not judged" if self.rubric.node(key) else "no such indicator"
                 self.problem(path, f"'{key}' takes no judgment: {why}{did_you_mean(key, known)}")
                 continue
-            judgment = self.judgment(raw, path, leaves[key].weight)
+            judgment = self.judgment(raw, path, accepting[key].weight)
             if judgment is not None:
                 result[key] = judgment
-        for key in accepting:
-            rule = leaves[key].rule
-            if rule is not None and rule.judgment == "required" and key not in result and key not in given:
-                self.problem(("judgments",), f"missing judgment for '{key}' ({leaves[key].label}): give points, or deductions (an empty list for full points)")
+        for key, leaf in accepting.items():
+            if leaf.rule is not None and leaf.rule.judgment == "required" and key not in result and key not in given:
+                self.problem(("judgments",), f"missing judgment for '{key}' ({leaf.label}): give points, or deductions (an empty list for full points)")
         return result
 
     def judgment(self, raw: Any, path: PathKey, weight: Decimal) -> Judgment | None:
@@ -155,7 +164,7 @@ class _Checker:
         for key in raw:
             if key not in ("points", "deductions", "reason"):
                 self.problem(path + (key,), f"unknown key '{key}'{did_you_mean(key, ('points', 'deductions', 'reason'))}")
-        points = raw.get("points")
+        points = _decimal(raw.get("points"))
         if points is not None and (not _finite(points) or not 0 <= points <= weight):
             self.problem(path + ("points",), f"expected points within 0..{plain(weight)}, got {_show(points)}")
             points = None
@@ -166,6 +175,8 @@ class _Checker:
             given = []
         for i, d in enumerate(given):
             where = path + ("deductions", i)
+            if isinstance(d, dict) and "points" in d:
+                d = {**d, "points": _decimal(d["points"])}
             if not isinstance(d, dict) or not _finite(d.get("points")) or d["points"] < 0:
                 self.problem(where, "a deduction needs 'points' (a number ≥ 0) and a 'reason'")
             elif not str(d.get("reason", "")).strip():
@@ -206,11 +217,15 @@ def coerce(raw: Any, spec: Input) -> Value | _Bad:
     return plain(raw) if isinstance(raw, Decimal) else str(raw)
 
 
+_WHAT = {"number": "a number", "integer": "a whole number", "percent": "a percent (97% or 97)"}
+
+
 def _number(raw: Any, spec: Input) -> Decimal | _Bad:
-    what = {"number": "a number", "integer": "a whole number", "percent": "a percent (97% or 97)"}[spec.type]
-    if isinstance(raw, bool) or isinstance(raw, (dict, list)) or raw is None:
-        return _Bad(f"expected {what}, got {_show(raw)}")
+    raw = _decimal(raw)
+    if type(raw) is not Decimal and (isinstance(raw, (bool, dict, list)) or raw is None):
+        return _Bad(f"expected {_WHAT[spec.type]}, got {_show(raw)}")
     if isinstance(raw, str):
+        what = _WHAT[spec.type]
         percent = parse_percent(raw)
         if percent is not None and spec.type == "percent":
             return percent

@@ -71,15 +71,15 @@ class BandsRule(Rule):
 
     def score(self, env: Env, weight: Decimal, judgment: Judgment | None) -> Outcome:
         value = self.value.value(env)
-        shown = self.value.show(value)
+        shown = lambda: self.value.show(value)  # noqa: E731 - deferred: only a reader needs it
         for step in self.steps:
             if step.matches(value, env):
                 points = clamp(step.points_of(weight), ZERO, weight)
-                return Outcome(points, f"{self.value.text} = {shown}, band {step.words()} → {plain(points)}",
-                               actual=shown, met=points >= weight, values={self.value.text: shown})
+                return Outcome(points, lambda: f"{self.value.text} = {shown()}, band {step.words()} → {plain(points)}",
+                               shown, met=points >= weight)
         points = clamp(self.otherwise, ZERO, weight)
-        return Outcome(points, f"{self.value.text} = {shown}, no band matches → {plain(points)}",
-                       actual=shown, met=points >= weight, values={self.value.text: shown})
+        return Outcome(points, lambda: f"{self.value.text} = {shown()}, no band matches → {plain(points)}",
+                       shown, met=points >= weight)
 
     def target_text(self) -> str:
         return self.steps[0].words() if self.steps else ""

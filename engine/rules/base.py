@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar, NamedTuple
 
 from ..document import Document, PathKey
 from ..errors import Problem
@@ -98,7 +99,13 @@ class Operand:
             return self.constant
         if self.expression is None:
             return ZERO
-        result = self.expression.evaluate(env)
+        name = self.expression.name
+        if name is not None:  # a bare name (the usual case): no need to run the expression
+            result = env[name]
+            if type(result) is Decimal:
+                return result
+        else:
+            result = self.expression.evaluate(env)
         if isinstance(result, bool):
             return ONE if result else ZERO
         if not isinstance(result, Decimal):
@@ -119,16 +126,24 @@ class Operand:
         return self.show(self.value(env))
 
 
-@dataclass(frozen=True)
-class Outcome:
+#: A text that may be computed later: formatting numbers for people costs more than scoring
+#: them, and most results (a batch of 10,000) are never read line by line.
+Text = str | Callable[[], str] | None
+
+
+def text(value: Text) -> str | None:
+    """The text itself, computing it if it was deferred."""
+    return value() if callable(value) else value
+
+
+class Outcome(NamedTuple):
     """What a rule gives for one leaf, before deductions and rounding."""
 
     points: Decimal
-    explanation: str
-    actual: str | None = None
-    target: str | None = None
+    explanation: Text = ""
+    actual: Text = None
+    target: Text = None
     met: bool | None = None
-    values: dict[str, str] = field(default_factory=dict)
     ratio: Decimal | None = None  # completion (actual/target) where meaningful, for audit
 
 

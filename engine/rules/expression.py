@@ -31,7 +31,8 @@ class ExpressionRule(Rule):
         if not isinstance(raw, Decimal) or isinstance(raw, bool):
             raise ExpressionError(f"{self.expression.source!r} gave {raw!r}, expected a number of points")
         points = clamp(raw, ZERO, weight)
-        return Outcome(points, f"{self.expression.source} = {plain(raw)} → {plain(points)}", met=points >= weight)
+        source = self.expression.source
+        return Outcome(points, lambda: f"{source} = {plain(raw)} → {plain(points)}", met=points >= weight)
 
     def describe(self, weight: Decimal) -> str:
         return f"points = {self.expression.source if self.expression else '?'}, within 0..{plain(weight)}"

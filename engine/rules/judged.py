@@ -27,10 +27,11 @@ class JudgedRule(Rule):
         if judgment is None:
             raise JudgmentNeeded("judged indicator: give 'points' or 'deductions' (an empty list for full points)")
         if judgment.points is None:
-            return Outcome(weight, f"judged: full {plain(weight)} before deductions", met=not judgment.deductions)
+            return Outcome(weight, lambda: f"judged: full {plain(weight)} before deductions", met=not judgment.deductions)
         if judgment.points > weight:
             raise JudgmentNeeded(f"judged points {plain(judgment.points)} exceed the weight {plain(weight)}")
-        return Outcome(judgment.points, f"judged {plain(judgment.points)} / {plain(weight)}", met=judgment.points >= weight)
+        points = judgment.points
+        return Outcome(points, lambda: f"judged {plain(points)} / {plain(weight)}", met=points >= weight)
 
     def target_text(self) -> str:
         return self.guide

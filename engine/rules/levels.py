@@ -55,15 +55,15 @@ class LevelsRule(Rule):
         low, high = self.shares[str(level)]
         top = max(h for _, h in self.shares.values())
         if low == high:
-            return Outcome(weight * low, f"{self.value.text} = {level} → {plain(weight)} × {pct(low)}",
-                           actual=str(level), met=low >= top, values={self.value.text: str(level)})
+            return Outcome(weight * low, lambda: f"{self.value.text} = {level} → {plain(weight)} × {pct(low)}",
+                           actual=str(level), met=low >= top)
         if judgment is None or judgment.points is None:
             raise JudgmentNeeded(f"level {level} scores {pct(low)}–{pct(high)} of {plain(weight)}: give the points as a judgment")
         points = judgment.points
         if not weight * low <= points <= weight * high:
             raise JudgmentNeeded(f"{plain(points)} points is outside tier {level} ({plain(weight * low)}–{plain(weight * high)})")
-        return Outcome(points, f"{self.value.text} = {level}, tier {pct(low)}–{pct(high)}, judged {plain(points)}",
-                       actual=str(level), met=high >= top, values={self.value.text: str(level)})
+        return Outcome(points, lambda: f"{self.value.text} = {level}, tier {pct(low)}–{pct(high)}, judged {plain(points)}",
+                       actual=str(level), met=high >= top)
 
     def target_text(self) -> str:
         return next(iter(self.shares), "")

@@ -54,8 +54,8 @@ class LikertRule(Rule):
             share = clamp(rate, ZERO, ONE)
         else:
             share = clamp(ONE - max(self.full_at - rate, ZERO) * HUNDRED * self.loss, ZERO, ONE)
-        return Outcome(weight * share, f"满意度 {pct(rate)} → {plain(weight)} × {pct(share)}", actual=pct(rate),
-                       target=pct(self.full_at) if self.full_at is not None else None, met=share >= ONE, ratio=rate)
+        return Outcome(weight * share, lambda: f"满意度 {pct(rate)} → {plain(weight)} × {pct(share)}", lambda: pct(rate),
+                       lambda: pct(self.full_at) if self.full_at is not None else "", met=share >= ONE, ratio=rate)
 
     def target_text(self) -> str:
         return f"≥{pct(self.full_at)}" if self.full_at is not None else ""

@@ -25,9 +25,15 @@ class RatioRule(Rule):
     def score(self, env: Env, weight: Decimal, judgment: Judgment | None) -> Outcome:
         rate = self.value.value(env)
         share = clamp(rate, ZERO, ONE)
-        shown = self.value.show(rate) if self.value.kind == "percent" else pct(rate)
-        return Outcome(weight * share, f"{self.value.text} = {shown} → {plain(weight)} × {share.quantize(Decimal('0.0001')).normalize():f}",
-                       actual=shown, target="100%", met=rate >= ONE, values={self.value.text: shown}, ratio=rate)
+        return Outcome(weight * share, lambda: self._explain(rate, share, weight), lambda: self._shown(rate), "100%",
+                       rate >= ONE, rate)
+
+    def _shown(self, rate: Decimal) -> str:
+        return self.value.show(rate) if self.value.kind == "percent" else pct(rate)
+
+    def _explain(self, rate: Decimal, share: Decimal, weight: Decimal) -> str:
+        return (f"{self.value.text} = {self._shown(rate)} → {plain(weight)} × "
+                f"{share.quantize(Decimal('0.0001')).normalize():f}")
 
     def target_text(self) -> str:
         return "100%"

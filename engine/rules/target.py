@@ -90,12 +90,16 @@ class TargetRule(Rule):
         met = self._met(actual, low, high, tolerance)
         share = ONE if met else clamp(self._partial(env, actual, low, high), ZERO, ONE)
         points = weight * share
-        shown_actual, shown_target = self.value.show(actual), self.target_shown(env)
-        symbol = self.symbol
+        return Outcome(points, lambda: self._explain(env, actual, share, met, weight),
+                       lambda: self.value.show(actual), lambda: self._target_cell(env), met, self._completion(actual, low))
+
+    def _explain(self, env: Env, actual: Decimal, share: Decimal, met: bool, weight: Decimal) -> str:
         verdict = "met" if met else f"not met, {self._partial_words()} → {pct(share)}"
-        return Outcome(points, f"{shown_actual} {symbol} {shown_target}: {verdict} → {plain(weight)} × {pct(share)}",
-                       actual=shown_actual, target=shown_target if self.high else f"{symbol}{shown_target}", met=met, values={self.value.text: shown_actual},
-                       ratio=self._completion(actual, low))
+        return (f"{self.value.show(actual)} {self.symbol} {self.target_shown(env)}: {verdict} "
+                f"→ {plain(weight)} × {pct(share)}")
+
+    def _target_cell(self, env: Env) -> str:
+        return self.target_shown(env) if self.high else f"{self.symbol}{self.target_shown(env)}"
 
     def _met(self, actual: Decimal, low: Decimal, high: Decimal, tolerance: Decimal) -> bool:
         if self.op == ">=":

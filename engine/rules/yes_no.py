@@ -25,7 +25,7 @@ class YesNoRule(Rule):
     def score(self, env: Env, weight: Decimal, judgment: Judgment | None) -> Outcome:
         yes = self.when.value(env) != 0
         points = weight if yes else clamp(self.otherwise, ZERO, weight)
-        return Outcome(points, f"{self.when.text}: {'yes' if yes else 'no'} → {plain(points)}",
+        return Outcome(points, lambda: f"{self.when.text}: {'yes' if yes else 'no'} → {plain(points)}",
                        actual="是" if yes else "否", target="是", met=yes)
 
     def target_text(self) -> str:
