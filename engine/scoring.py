@@ -18,6 +18,7 @@ deferred until someone reads them (:data:`~engine.rules.base.Text`).
 from __future__ import annotations
 
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from .errors import Problem, ScoringError, SubmissionError
 from .expressions import Expression, ExpressionError, Value
@@ -47,7 +48,7 @@ class _Scorer:
         self.weights = self._effective_weights() if self.skipped else None
 
     def result(self) -> Result:
-        nodes = tuple([self._node(top) for top in self.rubric.indicators])
+        nodes = self._tree() if self.weights is None else tuple([self._node(top) for top in self.rubric.indicators])
         total = sum([n.score for n in nodes], ZERO)
         grade, veto = self.rubric.grades.grade(total), None
         for rule in self.rubric.veto:
@@ -58,24 +59,42 @@ class _Scorer:
                       total, self.rubric.total, grade, nodes, self.rubric.precision, veto)
 
     # -- the tree ---------------------------------------------------------------------------
+    def _tree(self) -> tuple[NodeResult, ...]:
+        """Every indicator applies: run the rubric's post-order plan with a stack (no recursion)."""
+        stack: list[NodeResult] = []
+        for step in plan(self.rubric):
+            if type(step) is _Leaf:
+                stack.append(self._leaf(step.node, step.node.weight, step.precision))
+                continue
+            children = tuple(stack[-step.count:])
+            del stack[-step.count:]
+            total = ZERO
+            for child in children:
+                total += child.score
+            node = step.node
+            stack.append(NodeResult(node.id, node.label, node.level, node.weight, total, children))
+        return tuple(stack)
+
     def _node(self, node: Indicator) -> NodeResult:
+        """The general walk, for when some indicators do not apply and weights are rescaled."""
         if node.children:
             children = tuple([self._node(c) for c in node.children])
             return NodeResult(node.id, node.label, node.level, sum([c.weight for c in children], ZERO),
-                              sum([c.score for c in children], ZERO), children,
-                              applicable=not self.skipped or node.id not in self.skipped)
-        if self.weights is None:
-            return self._leaf(node, node.weight)
-        if node.id in self.weights:
-            return self._leaf(node, self.weights[node.id])
+                              sum([c.score for c in children], ZERO), children, applicable=node.id not in self.skipped)
+        if self.weights is not None and node.id in self.weights:
+            return self._leaf(node, self.weights[node.id], _precision(node, self.rubric))
         return NodeResult(node.id, node.label, node.level, ZERO, ZERO, kind=node.rule.kind if node.rule else None,
                           explanation_text="not applicable (不适用)", applicable=False)
 
-    def _leaf(self, node: Indicator, weight: Decimal) -> NodeResult:
+    def _leaf(self, node: Indicator, weight: Decimal, precision: int) -> NodeResult:
         rule = node.rule
-        precision = node.precision if node.precision is not None else self.rubric.precision
         judgment = self.judgments.get(node.id)
-        outcome = self._outcome(node, judgment)
+        try:
+            outcome = rule.score(self.env, node.weight, judgment)  # type: ignore[union-attr]
+        except JudgmentNeeded as exc:
+            raise SubmissionError(Problem(str(exc), self.submission.file, path=f"judgments.{node.id}")) from None
+        except (ExpressionError, *ARITHMETIC_ERRORS) as exc:
+            raise ScoringError(Problem(f"cannot score: {_why(exc)}", self.submission.file, path=f"{node.path}.rule")) from None
         points = outcome.points
         if points > node.weight:
             points = node.weight
@@ -85,20 +104,15 @@ class _Scorer:
         if scale is not None:
             points = points * scale
         base = points.quantize(_QUANTA[precision], rounding=ROUND_HALF_UP)
-        deductions = self._deductions(node, judgment, base, scale, precision) if node.deductions or judgment else ()
-        score = base - sum([d.points for d in deductions], ZERO) if deductions else base
+        if node.deductions or judgment is not None and judgment.deductions:
+            deductions = self._deductions(node, judgment, base, scale, precision)
+            score = base - sum([d.points for d in deductions], ZERO)
+        else:
+            deductions, score = (), base
         return NodeResult(node.id, node.label, node.level, weight, score, (), rule.kind, base, deductions,
                           outcome.target or rule.target_text, outcome.actual, outcome.met,
                           lambda: _explain(outcome, base, deductions, score, weight, precision), True, outcome.ratio,
                           judgment.reason if judgment else "")
-
-    def _outcome(self, node: Indicator, judgment: Judgment | None) -> Outcome:
-        try:
-            return node.rule.score(self.env, node.weight, judgment)  # type: ignore[union-attr]
-        except JudgmentNeeded as exc:
-            raise SubmissionError(Problem(str(exc), self.submission.file, path=f"judgments.{node.id}")) from None
-        except (ExpressionError, *ARITHMETIC_ERRORS) as exc:
-            raise ScoringError(Problem(f"cannot score: {_why(exc)}", self.submission.file, path=f"{node.path}.rule")) from None
 
     def _deductions(self, node: Indicator, judgment: Judgment | None, base: Decimal, scale: Decimal | None,
                     precision: int) -> tuple[Deduction, ...]:
@@ -153,6 +167,37 @@ class _Scorer:
         for key in by_remainder[:spare]:
             floors[key] += unit
         return floors
+
+
+class _Leaf(NamedTuple):
+    node: Indicator
+    precision: int
+
+
+class _Parent(NamedTuple):
+    node: Indicator
+    count: int
+
+
+def _precision(node: Indicator, rubric: Rubric) -> int:
+    return node.precision if node.precision is not None else rubric.precision
+
+
+def plan(rubric: Rubric) -> tuple[_Leaf | _Parent, ...]:
+    """The tree in post-order (children before their parent), worked out once per rubric."""
+    cached = rubric.__dict__.get("_scoring_plan")
+    if cached is None:
+        steps: list[_Leaf | _Parent] = []
+
+        def visit(node: Indicator) -> None:
+            for child in node.children:
+                visit(child)
+            steps.append(_Parent(node, len(node.children)) if node.children else _Leaf(node, _precision(node, rubric)))
+
+        for top in rubric.indicators:
+            visit(top)
+        cached = rubric.__dict__["_scoring_plan"] = tuple(steps)  # a frozen dataclass's __dict__ still takes a cache
+    return cached
 
 
 def _explain(outcome: Outcome, base: Decimal, deductions: tuple[Deduction, ...], score: Decimal, weight: Decimal,

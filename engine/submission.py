@@ -27,6 +27,7 @@ from .rules import Judgment
 from .suggest import did_you_mean
 
 TOP_KEYS = ("subject", "values", "judgments", "claims")
+_JUDGMENT_KEYS = frozenset(("points", "deductions", "reason"))
 _TRUE, _FALSE = ("是", "yes", "true", "y", "有"), ("否", "no", "false", "n", "无")
 
 
@@ -161,29 +162,36 @@ class _Checker:
         if not isinstance(raw, dict):
             self.problem(path, "expected a mapping with 'points' and/or 'deductions'")
             return None
-        for key in raw:
-            if key not in ("points", "deductions", "reason"):
-                self.problem(path + (key,), f"unknown key '{key}'{did_you_mean(key, ('points', 'deductions', 'reason'))}")
-        points = _decimal(raw.get("points"))
-        if points is not None and (not _finite(points) or not 0 <= points <= weight):
-            self.problem(path + ("points",), f"expected points within 0..{plain(weight)}, got {_show(points)}")
-            points = None
-        deductions = []
-        given = raw.get("deductions") or []
+        if not _JUDGMENT_KEYS.issuperset(raw):
+            for key in raw:
+                if key not in _JUDGMENT_KEYS:
+                    self.problem(path + (key,), f"unknown key '{key}'{did_you_mean(key, sorted(_JUDGMENT_KEYS))}")
+        points = raw.get("points")
+        if points is not None:
+            points = _decimal(points)
+            if not _finite(points) or not 0 <= points <= weight:
+                self.problem(path + ("points",), f"expected points within 0..{plain(weight)}, got {_show(points)}")
+                points = None
+        given = raw.get("deductions")
+        deductions = self.deductions(given, path) if given else ()
+        reason = raw.get("reason")
+        return Judgment(points, deductions, str(reason) if reason else "")
+
+    def deductions(self, given: Any, path: PathKey) -> tuple[tuple[Decimal, str], ...]:
         if not isinstance(given, list):
             self.problem(path + ("deductions",), f"expected a list of {{points, reason}}, got {_show(given)}")
-            given = []
+            return ()
+        deductions = []
         for i, d in enumerate(given):
             where = path + ("deductions", i)
-            if isinstance(d, dict) and "points" in d:
-                d = {**d, "points": _decimal(d["points"])}
-            if not isinstance(d, dict) or not _finite(d.get("points")) or d["points"] < 0:
+            points = _decimal(d.get("points")) if isinstance(d, dict) else None
+            if not _finite(points) or points < 0:
                 self.problem(where, "a deduction needs 'points' (a number ≥ 0) and a 'reason'")
             elif not str(d.get("reason", "")).strip():
                 self.problem(where + ("reason",), "a deduction needs a 'reason' (扣分原因)")
             else:
-                deductions.append((d["points"], str(d["reason"])))
-        return Judgment(points, tuple(deductions), str(raw.get("reason", "") or ""))
+                deductions.append((points, str(d["reason"])))
+        return tuple(deductions)
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,7 @@ class JudgmentNeeded(Exception):
     """A rule needs an evaluator's judgment that the submission does not give."""
 
 
-@dataclass(frozen=True)
-class Judgment:
+class Judgment(NamedTuple):
     """An evaluator's judgment for one indicator: points given and/or deductions with reasons."""
 
     points: Decimal | None = None
