@@ -57,6 +57,22 @@ class NodeResult(NamedTuple):
     def target(self) -> str | None:
         return text(self.target_text)
 
+    def _key(self) -> tuple[Any, ...]:
+        """Every field with the deferred words computed: what equality compares."""
+        return (*self[:9], self.target, self.actual, self.met, self.explanation, *self[13:])
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, NodeResult):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
     def walk(self) -> list[NodeResult]:
         nodes = [self]
         for child in self.children:

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 import engine
 from cli.main import app
 from engine.numbers import fixed
-from tests.conftest import line_of, rubric_text
+from engine_helpers import line_of, rubric_text
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = "examples/qingdao-2020.yaml"

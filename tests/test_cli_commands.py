@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 import engine
-from tests.conftest import line_of
+from engine_helpers import line_of
 from tests.test_cli import EXAMPLE, ROOT, RUBRIC, rubric, write
 
 COMMANDS = ("score", "validate", "test", "show", "list", "template", "diff")

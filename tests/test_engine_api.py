@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import engine
-from conftest import rubric_text
+from engine_helpers import rubric_text
 
 ROOT = Path(__file__).resolve().parent.parent
 BODY = """
@@ -116,3 +116,16 @@ def test_the_bundled_qingdao_example_scores_as_published():
         scored = engine.score(rubric, engine.submission_from_data(case.submission, rubric, case.name))
         assert (scored.total, scored.grade) == (case.total, case.grade)
         assert {k: scored.node(k).score for k in case.scores} == case.scores
+
+
+def test_scoring_twice_gives_equal_results_and_a_changed_figure_does_not() -> None:
+    # the words of the breakdown are computed when read; equality compares them, not the deferred functions
+    rubric = engine.load_rubric("rubrics/qingdao/2020.yaml")
+    submission = engine.load_submission("examples/qingdao-2020.yaml", rubric)
+    first, second = engine.score(rubric, submission), engine.score(rubric, submission)
+    assert first == second and hash(first.indicators[0]) == hash(second.indicators[0])
+    changed = engine.submission_from_data(
+        {"values": {**submission.values, "satisfaction": "94%"},
+         "judgments": {k: {"deductions": [{"points": p, "reason": r} for p, r in j.deductions]}
+                       for k, j in submission.judgments.items()}}, rubric)
+    assert engine.score(rubric, changed).indicators != first.indicators

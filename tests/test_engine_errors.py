@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 import engine
-from conftest import leaf, line_of, rubric_text
+from engine_helpers import leaf, line_of, rubric_text
 from engine.document import parse_text
 from engine.submission import check_submission
 

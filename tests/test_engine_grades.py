@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 import engine
-from conftest import D, line_of, rubric_text, score
+from engine_helpers import D, line_of, rubric_text, score
 
 SCORED_AS_GIVEN = """
 inputs:

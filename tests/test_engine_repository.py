@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 import engine
-from conftest import rubric_text, score
+from engine_helpers import rubric_text, score
 
 BODY = """
 inputs:

@@ -5,7 +5,7 @@ import pytest
 
 import engine
 from engine.rules import KINDS
-from conftest import D, leaf, points, score
+from engine_helpers import D, leaf, points, score
 
 NUMBER = "v: {type: number, label: 实际值}"
 PERCENT = "v: {type: percent, label: 完成率}"

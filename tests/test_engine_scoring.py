@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 import engine
-from conftest import D, leaf, points, rubric_from, score
+from engine_helpers import D, leaf, points, rubric_from, score
 from engine.numbers import fixed
 
 
@@ -230,12 +230,11 @@ def test_percent_text_is_exact():
     assert points(leaf("{kind: ratio, value: v}", "v: {type: percent, label: v}"), {"v": "86.66%"}) == D("8.67")
 
 
-@pytest.mark.parametrize("weight, expected", [("8.025", "2.68"), ("7.995", "2.67")])
-def test_one_third_shares_round_half_up(weight, expected):
-    # one of three equal elements met: weight / 3 = 2.675 → 2.68 and 2.665 → 2.67 (四舍五入, not banker's)
-    rule = "{kind: elements, elements: [{label: ①, met: a}, {label: ②, met: b}, {label: ③, met: c}]}"
-    inputs = "a: {type: boolean, label: a}\nb: {type: boolean, label: b}\nc: {type: boolean, label: c}"
-    assert points(leaf(rule, inputs, weight=weight), {"a": True, "b": False, "c": False}) == D(expected)
+@pytest.mark.parametrize("rate, expected", [("26.75%", "2.68"), ("26.65%", "2.67")])
+def test_halves_round_half_up(rate, expected):
+    # 10 × 26.75% = 2.675 → 2.68 and 2.665 → 2.67 (四舍五入, not banker's). This used one of three equal elements
+    # of weight 8.025, but a weight finer than the precision is now refused at load (it would score 8.03 of 8.025).
+    assert points(leaf("{kind: ratio, value: v}", "v: {type: percent, label: v}"), {"v": rate}) == D(expected)
 
 
 def test_precision_zero_rounds_each_indicator_to_whole_points():
