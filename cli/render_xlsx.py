@@ -122,7 +122,11 @@ def _validate(sheet: Any, cell: Any, kind: str, spec: Input) -> None:
 
 
 def _drop_down(sheet: Any, cell: Any, choices: tuple[str, ...] | list[str]) -> None:
+    """A drop-down list; left out when Excel cannot hold it (a choice with a comma, or over 255 characters)
+    — the choices are in the row's description either way."""
     listed = ",".join(c.replace('"', '""') for c in choices)
+    if any("," in c for c in choices) or len(listed) > 250:
+        return
     check = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True, showErrorMessage=True,
                            errorTitle="请从下拉列表选择", error="可选：" + "、".join(choices))
     sheet.add_data_validation(check)

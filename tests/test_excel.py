@@ -18,7 +18,7 @@ from cli.main import app
 from cli.render_xlsx import template_bytes, write_template
 from engine.audit import audit
 from engine.workbook import load_workbook_submission
-from tests.conftest import rubric_from
+from engine_helpers import rubric_from
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples/qingdao-2020.yaml"
@@ -212,3 +212,28 @@ def test_template_refuses_xlsx_to_the_terminal_and_from_without_xlsx() -> None:
     assert to_terminal.exit_code == 2 and "give --output FILE.xlsx" in to_terminal.stderr
     from_yaml = rubric("template", "qingdao@2020", "--from", str(EXAMPLE), "--rubrics", str(ROOT / "rubrics"))
     assert from_yaml.exit_code == 2 and "add --format xlsx" in from_yaml.stderr
+
+
+LEVEL_RUBRIC = """\
+inputs:
+  tier: {type: level, label: 目标完成程度, levels: [达成, 部分达成, 未达成]}
+  filed: {type: boolean, label: 是否按时归档}
+indicators:
+  - id: x
+    label: 目标完成程度
+    weight: 50
+    rule: {kind: levels, value: tier, levels: {达成: 1, 部分达成: 0.6, 未达成: 0}}
+  - {id: y, label: 归档, weight: 50, rule: {kind: yes_no, when: filed}}
+"""
+
+
+def test_level_and_yes_no_inputs_get_drop_downs_and_read_back(tmp_path: Path) -> None:
+    model = rubric_from(LEVEL_RUBRIC)
+    path = tmp_path / "levels.xlsx"
+    path.write_bytes(template_bytes(model))
+    book = openpyxl.load_workbook(path)
+    rows = {key: row_of(path, "填报", key) for key in ("tier", "filed")}
+    lists = {str(v.sqref): v.formula1 for v in book["填报"].data_validations.dataValidation if v.type == "list"}
+    assert lists == {f"C{rows['tier']}": '"达成,部分达成,未达成"', f"C{rows['filed']}": '"是,否"'}
+    edit(path, **{f"填报__C{rows['tier']}": "部分达成", f"填报__C{rows['filed']}": "是"})
+    assert load_workbook_submission(path, model).values == {"tier": "部分达成", "filed": True}
