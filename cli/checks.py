@@ -111,24 +111,15 @@ def run_cases(rubric: Rubric) -> list[CaseOutcome]:
 
 
 def check_case(rubric: Rubric, case: Case, where: str = "") -> CaseOutcome:
-    from engine import RubricError, score, submission_from_data
-    from engine.numbers import fixed, plain
+    """One case through the engine, with the words ``rubric test`` prints for it."""
+    from engine.cases import check_case as check
+    from engine.numbers import fixed
 
-    try:
-        result = score(rubric, submission_from_data(case.submission, rubric, name=where or f"{rubric.file}: {case.name}"))
-    except RubricError as exc:
-        return CaseOutcome(case.name, where, failures=tuple(f"does not score: {p}" for p in exc.problems))
-    shown = lambda value: fixed(value, result.precision)  # noqa: E731
-    failures = []
-    if case.total is not None and result.total != case.total:
-        failures.append(f"total: expected {plain(case.total)}, got {shown(result.total)}")
-    if case.grade is not None and result.grade != case.grade:
-        failures.append(f"grade: expected {case.grade}, got {result.grade}")
-    for node_id, expected in case.scores.items():
-        node = result.node(node_id)
-        if node is not None and node.score != expected:
-            failures.append(f"scores.{node_id}: expected {plain(expected)}, got {shown(node.score)}")
-    return CaseOutcome(case.name, where, f"{shown(result.total)} {result.grade}", tuple(failures))
+    outcome = check(rubric, case, name=where)
+    if outcome.result is None:
+        return CaseOutcome(case.name, where, failures=tuple(f"does not score: {p}" for p in outcome.problems))
+    result = outcome.result
+    return CaseOutcome(case.name, where, f"{fixed(result.total, result.precision)} {result.grade}", outcome.failures)
 
 
 def _case_location(rubric: Rubric, case: Case) -> str:

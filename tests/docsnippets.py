@@ -133,18 +133,9 @@ def score_submission(block: Block, name: str = "submission.yaml") -> engine.Resu
 
 def run_cases(rubric: engine.Rubric) -> list[str]:
     """Every way the rubric's own cases fail (empty when they pass)."""
-    failures = []
-    for case in rubric.cases:
-        result = engine.score(rubric, engine.submission_from_data(case.submission, rubric, case.name))
-        if case.total is not None and result.total != case.total:
-            failures.append(f"{case.name}: total {result.total}, expected {case.total}")
-        if case.grade is not None and result.grade != case.grade:
-            failures.append(f"{case.name}: grade {result.grade}, expected {case.grade}")
-        for node_id, expected in case.scores.items():
-            got = result.node(node_id)
-            if got is None or got.score != expected:
-                failures.append(f"{case.name}: {node_id} scored {got.score if got else None}, expected {expected}")
-    return failures
+    from engine.cases import run_cases as run
+
+    return [f"{o.case.name}: {why}" for o in run(rubric) for why in (*o.failures, *map(str, o.problems))]
 
 
 def following(block: Block, lang: str = "text") -> Block | None:
