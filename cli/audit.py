@@ -3,25 +3,17 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .errors import FAILED, UNUSABLE, guarded, print_problems
 from .options import DEFAULT_RUBRICS, Output, RubricRef, RubricsDir, load
+from .score import Format
 
 if TYPE_CHECKING:
     from engine import Rubric
     from engine.audit import AuditReport
-
-
-class Format(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
-    xlsx = "xlsx"
 
 
 EPILOG = """\
