@@ -113,6 +113,8 @@ def parse_text(text: str, name: str = "<string>") -> Document:
         node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         return _json_fallback(text, name, exc)
+    except yaml.reader.ReaderError as exc:
+        return _unreadable(text, name, exc)
     except yaml.YAMLError as exc:
         raise DocumentError(Problem(f"not valid YAML: {exc}", name)) from None
     except RecursionError:
@@ -149,6 +151,20 @@ def _json_fallback(text: str, name: str, yaml_error: yaml.MarkedYAMLError) -> Do
     what = yaml_error.problem or "syntax error"
     context = f" ({yaml_error.context})" if yaml_error.context else ""
     raise DocumentError(Problem(f"not valid YAML: {what}{context}", name, line, column)) from None
+
+
+def _unreadable(text: str, name: str, error: yaml.reader.ReaderError) -> Document:
+    """A character YAML refuses (U+007F, other controls): valid JSON may hold it, so try JSON first."""
+    if text.lstrip()[:1] in ("{", "["):
+        try:
+            return Document(name, json.loads(text, parse_float=Decimal, parse_int=Decimal, parse_constant=_bad_constant))
+        except (ValueError, RecursionError):
+            pass
+    code = error.character if isinstance(error.character, int) else ord(str(error.character)[:1] or "?")
+    line = text.count("\n", 0, error.position) + 1
+    column = error.position - text.rfind("\n", 0, error.position)
+    raise DocumentError(Problem(f"not valid YAML: character U+{code:04X} is not allowed; remove it, or write it as "
+                                f"\\u{code:04x} inside double quotes", name, line, column)) from None
 
 
 def _bad_constant(text: str) -> Decimal:

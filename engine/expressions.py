@@ -292,6 +292,15 @@ def _check_call(node: ast.Call, known: Set[str], names: set[str]) -> None:
         raise ExpressionError(f"unknown function '{name}'{did_you_mean(name, FUNCTIONS)}; allowed: {', '.join(FUNCTIONS)}")
     if node.keywords:
         raise ExpressionError(f"{node.func.id}() takes no keyword arguments")
+    low, high = _ARITY[node.func.id]
+    if not low <= len(node.args) <= (high or len(node.args)):
+        wanted = f"{low}" if low == high else f"{low} or {high}" if high else f"at least {low}"
+        raise ExpressionError(f"{node.func.id}() takes {wanted} value(s), got {len(node.args)}: {FUNCTIONS[node.func.id][1]}")
+
+
+#: How many values each function takes (lowest, highest; None: any number), checked at load.
+_ARITY: dict[str, tuple[int, int | None]] = {"min": (1, None), "max": (1, None), "abs": (1, 1), "round": (1, 2),
+                                              "clamp": (3, 3), "floor": (1, 1), "ceil": (1, 1)}
 
 
 def _check_constant(node: ast.Constant, known: Set[str], names: set[str]) -> None:

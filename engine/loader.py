@@ -16,7 +16,7 @@ from .errors import Problem, RubricLoadError
 from .expressions import Expression, ExpressionError
 from .grades import Band, GradeScale, check_partition, parse_interval
 from .model import AuditSettings, Case, DeductionRule, Derived, Indicator, Input, Rubric, Veto
-from .numbers import HUNDRED, parse_percent, plain
+from .numbers import HUNDRED, parse_percent, plain, round_half_up
 from .rules import KINDS
 from .rules.bands import BandsRule
 from .rules.base import BuildContext
@@ -190,6 +190,8 @@ class _Builder:
                 self.problem(path + ("weight",), f"children of '{node_id}' weigh {plain(child_sum)} in all, but '{node_id}' weighs {plain(weight)}")
         elif "rule" not in spec:
             self.problem(path, f"leaf indicator '{node_id}' needs a 'rule' (one of {', '.join(KINDS)}) or 'children'")
+        if not children:
+            self._fits_precision(spec, path, weight)
         rule = self.rule(spec, path, weight) if "rule" in spec and not children else None
         return Indicator(
             id=node_id, label=spec["label"], weight=weight, path=self.doc.path_text(path), level=level,
@@ -198,6 +200,15 @@ class _Builder:
             precision=spec.get("precision"), evaluator_deductions=bool(spec.get("evaluator_deductions", False)),
             description=spec.get("description", ""),
         )
+
+    def _fits_precision(self, spec: dict[str, Any], path: PathKey, weight: Decimal) -> None:
+        """A leaf's score is rounded to its precision, so its weight must be exact at that precision
+        (weight 2.5 at precision 0 would score 3 of 2.5, and totals could leave every grade band)."""
+        precision = int(spec.get("precision", self.data.get("precision", 2)))
+        if round_half_up(weight, precision) != weight:
+            self.problem(path + ("weight",), f"weight {plain(weight)} has more decimals than precision {precision} keeps: "
+                                             f"full marks would be rounded to {plain(round_half_up(weight, precision))}; "
+                                             "raise 'precision' or round the weight")
 
     def rule(self, spec: dict[str, Any], path: PathKey, weight: Decimal) -> Any:
         rule_spec = spec["rule"]

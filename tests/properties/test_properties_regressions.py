@@ -1,0 +1,49 @@
+"""Minimal examples the property suite found, kept as plain tests (each names the property that found it)."""
+from __future__ import annotations
+
+import pytest
+
+import engine
+from engine.document import parse_text
+
+ONE_LEAF = """\
+id: t
+version: '1'
+title: 最小例
+precision: {precision}
+total: 5
+grades: [{{label: 合格, range: "[0, 5]"}}]
+inputs: {{ok: {{type: boolean, label: 是否完成}}}}
+indicators:
+  - {{id: x, label: 甲, weight: 2.5, rule: {{kind: yes_no, when: ok}}}}
+  - {{id: y, label: 乙, weight: 2.5, rule: {{kind: yes_no, when: ok}}}}
+"""
+
+
+def test_weight_finer_than_precision_is_refused_at_load() -> None:
+    # found by test_bounds / test_additivity: at precision 0 each 2.5 scored 3, the total 6 of 5 had no grade band
+    # (ValueError from GradeScale.grade, a traceback instead of a located error)
+    with pytest.raises(engine.RubricLoadError) as caught:
+        engine.parse_rubric(ONE_LEAF.format(precision=0), "r.yaml")
+    problems = caught.value.problems
+    assert [p.path for p in problems] == ["indicators[x].weight", "indicators[y].weight"]
+    assert [(p.line, p.column) for p in problems] == [(9, 23), (10, 23)]
+    assert all("precision 0" in p.message for p in problems)
+
+
+def test_weight_that_fits_the_precision_scores_full_marks() -> None:
+    rubric = engine.parse_rubric(ONE_LEAF.format(precision=1))
+    result = engine.score(rubric, engine.submission_from_data({"values": {"ok": True}}, rubric))
+    assert result.total == result.max == 5
+
+
+def test_json_with_a_character_yaml_refuses_still_loads() -> None:
+    # found by test_determinism: a JSON submission holding U+007F was refused, its YAML twin accepted
+    assert parse_text('{"remark": "\x7f"}', "s.json").data == {"remark": "\x7f"}
+
+
+def test_yaml_with_a_refused_character_is_located() -> None:
+    with pytest.raises(engine.DocumentError) as caught:
+        parse_text("a: 1\nb: x\x7f\n", "s.yaml")
+    problem = caught.value.problems[0]
+    assert (problem.line, problem.column) == (2, 5) and "U+007F" in problem.message
