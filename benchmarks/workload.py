@@ -11,6 +11,7 @@ and totals that fall in every grade band.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -22,8 +23,13 @@ REASONS = ("依据不充分", "程序不规范", "目标不够明确", "指标�
 
 def submissions(count: int, seed: int = 2020) -> list[dict[str, Any]]:
     """``count`` valid submissions, the same for the same seed."""
+    return list(stream(count, seed))
+
+
+def stream(count: int, seed: int = 2020) -> Iterator[dict[str, Any]]:
+    """The same submissions one at a time (a million do not fit in memory together)."""
     rng = random.Random(seed)
-    return [_submission(rng, i) for i in range(count)]
+    return (_submission(rng, i) for i in range(count))
 
 
 def _submission(rng: random.Random, index: int) -> dict[str, Any]:

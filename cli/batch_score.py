@@ -4,16 +4,19 @@
 one project at a time (memory does not grow with the number of rows). A bad row or file is
 reported on stderr with its location and every problem, written to the output as a failed
 row, and the others are still scored. Exit code: 0 all scored, 1 some failed, 2 none scored.
+With ``--jobs N`` the rows are checked and scored by N worker processes (:mod:`cli.batch_jobs`);
+the output is the same, in the same order.
 """
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import engine
 from engine import Problem, Rubric, RubricError, Submission
-from engine.batch import is_batch, iter_submissions, load_one
+from engine.batch import Pending, Table, is_batch, iter_pending
+from engine.rowtable import Columns
 
 from .errors import FAILED, OK, UNUSABLE, print_problems
 from .rows import Scored
@@ -26,40 +29,57 @@ def any_batch(sources: Sequence[str]) -> bool:
     return any(is_batch(source) for source in sources)
 
 
-def expand(rubric: Rubric, sources: Sequence[str]) -> Iterator[tuple[str, Submission | RubricError]]:
-    """Every submission the arguments name, in order: batch sources row by row, files as they are."""
+def pending(rubric: Rubric, sources: Sequence[str]) -> Iterator[tuple[str, Pending | RubricError]]:
+    """Every submission the arguments name, in order, read but not checked: batches row by row."""
     for source in sources:
         if is_batch(source):
-            yield from iter_submissions(source, rubric)
-            continue
-        try:
-            yield source, load_one(source, rubric)
-        except RubricError as exc:
-            yield source, exc
+            yield from iter_pending(source, rubric)
+        else:
+            yield source, Pending(source)
 
 
-def scored(rubric: Rubric, sources: Sequence[str]) -> Iterator[Scored]:
-    """Each submission scored, or the problems that stopped it; never an exception for bad input."""
+def expand(rubric: Rubric, sources: Sequence[str]) -> Iterator[tuple[str, Submission | RubricError]]:
+    """Every submission the arguments name, in order, checked: batch sources row by row, files as they are."""
+    plans: dict[Table, Columns] = {}
+    for location, item in pending(rubric, sources):
+        yield location, item if isinstance(item, RubricError) else item.check(rubric, plans)
+
+
+def score_item(rubric: Rubric, location: str, outcome: Submission | RubricError) -> Scored:
+    """One submission scored, or the problems that stopped it; never an exception for bad input."""
+    if isinstance(outcome, RubricError):
+        return Scored(location, None, tuple(outcome.problems))
+    try:
+        return Scored(location, engine.score(rubric, outcome))  # looked up per call (tests patch it)
+    except RubricError as exc:
+        return Scored(location, None, tuple(exc.problems))
+
+
+def scored(rubric: Rubric, sources: Sequence[str], jobs: int = 1,
+           full: Callable[[], bool] = lambda: True) -> Iterator[Scored]:
+    """Each submission scored, in order. With ``jobs`` ≠ 1, by worker processes, whose results carry the
+    full breakdown only while ``full()`` (else the level-1 summary: see :mod:`cli.batch_jobs`)."""
+    if jobs != 1:
+        from .batch_jobs import scored_in_parallel, workers
+
+        if workers(jobs) > 1:
+            yield from scored_in_parallel(rubric, pending(rubric, sources), workers(jobs), full)
+            return
     for location, outcome in expand(rubric, sources):
-        if isinstance(outcome, RubricError):
-            yield Scored(location, None, tuple(outcome.problems))
-            continue
-        try:
-            yield Scored(location, engine.score(rubric, outcome))  # looked up per call (tests patch it)
-        except RubricError as exc:
-            yield Scored(location, None, tuple(exc.problems))
+        yield score_item(rubric, location, outcome)
 
 
 def stream_scores(rubric: Rubric, sources: Sequence[str], format: str, output: Path | None,
-                  detail_sheets: int | None = None) -> int:
-    """Score ``sources`` into a workbook or CSV, row by row; the exit code."""
-    from .render_batch import DETAIL_SHEETS, open_batch
+                  detail_sheets: int | None = None, jobs: int = 1) -> int:
+    """Score ``sources`` into a workbook or CSV, row by row, in ``jobs`` processes (0: one per core); the exit code."""
+    from .render_batch import DETAIL_SHEETS, XlsxBatch, open_batch
 
     if format == "xlsx" and output is None:
         raise RubricError(Problem("an .xlsx workbook cannot go to the terminal: give --output FILE.xlsx", "--format xlsx"))
     failures = 0
     with open_batch(rubric, output, format, DETAIL_SHEETS if detail_sheets is None else detail_sheets) as writer:
-        for item in scored(rubric, sources):
+        details = lambda: isinstance(writer, XlsxBatch) and writer.details < writer.detail_sheets  # noqa: E731
+        for item in scored(rubric, sources, jobs, details):
             writer.add(item.file, item.result if item.result is not None else item.problems)
             if item.result is None:
                 failures += 1

@@ -34,6 +34,7 @@ Examples:
   rubric score rubrics/qingdao/2020.yaml examples/qingdao-2020.yaml --format json -o result.json
   rubric score qingdao@2020 filled-in.xlsx
   rubric score qingdao@2020 projects.xlsx --format xlsx -o scored.xlsx    (one project per row; also .csv, a directory)
+  rubric score qingdao@2020 projects.csv --format csv -o scored.csv --jobs 0    (every core; same output)
 
 Exit codes: 0 every submission scored; 1 some were scored and some failed (their problems on stderr);
 2 nothing could be scored (bad rubric, bad submission, missing file); 3 internal error.
@@ -57,6 +58,9 @@ def score(
     summary: Annotated[bool, typer.Option(
         "--summary", help="Only the summary table (subject, total, grade) and the count per grade.")] = False,
     rubrics: RubricsDir = DEFAULT_RUBRICS,
+    jobs: Annotated[int, typer.Option(
+        "--jobs", "-j", min=0, metavar="N", help="Batches (a directory, CSV or .xlsx table): check and score in N "
+                                                 "worker processes; 0 = one per core. Same output, same order.")] = 1,
 ) -> None:
     """Score submissions against a rubric.
 
@@ -69,8 +73,8 @@ def score(
         from .batch_score import any_batch, scored, stream_scores  # imports openpyxl: only when needed
 
         if format is Format.xlsx or (format is Format.csv and any_batch(submissions)):
-            raise typer.Exit(stream_scores(model, submissions, format.value, output))
-        outcomes = list(scored(model, submissions))
+            raise typer.Exit(stream_scores(model, submissions, format.value, output, jobs=jobs))
+        outcomes = list(scored(model, submissions, jobs))
     else:
         outcomes = [score_one(model, path) for path in submissions]
     for outcome in outcomes:

@@ -13,6 +13,11 @@ so that 10,000 rows never sit in memory together and a bad row never stops the g
 
 A file that cannot be read at all (or whose header names unknown columns) is one failed
 item located at the file; a bad row is one failed item located at its row.
+
+Reading and checking are two steps: :func:`iter_pending` reads (a row's cells, a file's
+path) and :meth:`Pending.check` builds and checks the submission, which is most of the
+work. A :class:`Pending` is small and picklable, so that ``rubric score --jobs N`` can check
+and score rows in worker processes while one process reads the file.
 """
 from __future__ import annotations
 
@@ -21,7 +26,9 @@ import csv
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import DocumentError, Problem, RubricError
 from .model import Rubric
@@ -54,13 +61,56 @@ def is_batch(path: str | Path) -> bool:
     return False
 
 
+@dataclass(frozen=True)
+class Table:
+    """A table's file, sheet and header row: enough to plan its columns again (in another process)."""
+
+    file: str
+    sheet: str | None  # None for CSV
+    header: tuple[Any, ...]
+
+    def columns(self, rubric: Rubric) -> Columns:
+        return Columns.plan(self.header, rubric, self.file, self.sheet)
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A submission read but not yet checked: a table row (its cells) or a file (its path)."""
+
+    path: str
+    table: Table | None = None
+    cells: tuple[Any, ...] = ()
+    formats: tuple[str, ...] | None = None  # number formats of the cells (workbooks); None: all General
+    row: int = 0
+
+    def check(self, rubric: Rubric, plans: dict[Table, Columns]) -> Outcome:
+        """The checked submission or the error; ``plans`` caches each table's columns."""
+        if self.table is None:
+            try:
+                return load_one(self.path, rubric)
+            except RubricError as exc:
+                return exc
+        columns = plans.get(self.table)
+        if columns is None:
+            columns = plans[self.table] = self.table.columns(rubric)
+        formats = self.formats or ("General",) * len(self.cells)
+        return columns.submission(list(zip(self.cells, formats)), self.row)
+
+
 def iter_submissions(source: str | Path, rubric: Rubric) -> Iterator[tuple[str, Outcome]]:
     """Every submission in ``source``, checked, with where it came from; failures are yielded, not raised."""
+    plans: dict[Table, Columns] = {}
+    for location, item in iter_pending(source, rubric):
+        yield location, item if isinstance(item, RubricError) else item.check(rubric, plans)
+
+
+def iter_pending(source: str | Path, rubric: Rubric) -> Iterator[tuple[str, Pending | RubricError]]:
+    """Every submission in ``source`` read but not checked (a header is checked: a bad one fails the file)."""
     path = Path(source)
     if path.is_dir():
         for child in sorted(path.iterdir()):
             if child.is_file() and child.suffix.lower() in SUBMISSION_SUFFIXES and not child.name.startswith((".", "~$")):
-                yield from iter_submissions(child, rubric)
+                yield from iter_pending(child, rubric)
         return
     try:
         if path.suffix.lower() == ".csv":
@@ -68,13 +118,13 @@ def iter_submissions(source: str | Path, rubric: Rubric) -> Iterator[tuple[str, 
         elif path.suffix.lower() == ".xlsx" and not is_submission_workbook(path):
             yield from _sheet_rows(path, rubric)
         else:
-            yield str(path), load_one(path, rubric)
+            yield str(path), Pending(str(path))
     except RubricError as exc:
         yield str(path), exc
 
 
 # -- CSV ----------------------------------------------------------------------------------------
-def _csv_rows(path: Path, rubric: Rubric) -> Iterator[tuple[str, Outcome]]:
+def _csv_rows(path: Path, rubric: Rubric) -> Iterator[tuple[str, Pending]]:
     name = str(path)
     encoding, start = _encoding(path), 1
     try:
@@ -83,11 +133,12 @@ def _csv_rows(path: Path, rubric: Rubric) -> Iterator[tuple[str, Outcome]]:
             header = next(reader, None)
             if header is None:
                 raise DocumentError(Problem("the file is empty: expected a header row naming the columns", name, 1, 1))
-            columns = Columns.plan(header, rubric, name)
+            table = Table(name, None, tuple(header))
+            table.columns(rubric)  # a bad header fails the file here, once
             start = reader.line_num + 1
             for cells in reader:
                 if not is_empty(cells):
-                    yield f"{name}:{start}", columns.submission([(c, "General") for c in cells], start)
+                    yield f"{name}:{start}", Pending(name, table, tuple(cells), None, start)
                 start = reader.line_num + 1
     except FileNotFoundError:
         raise DocumentError(Problem("no such file", name)) from None
@@ -112,18 +163,20 @@ def _encoding(path: Path) -> str:
 
 
 # -- one project per row in a workbook ---------------------------------------------------------
-def _sheet_rows(path: Path, rubric: Rubric) -> Iterator[tuple[str, Outcome]]:
+def _sheet_rows(path: Path, rubric: Rubric) -> Iterator[tuple[str, Pending]]:
     name = str(path)
     book = open_workbook(path)
     try:
         sheet = book.worksheets[0]
         rows = sheet.iter_rows()
         header = next(rows, ())
-        columns = Columns.plan([c.value for c in header], rubric, name, sheet.title)
+        table = Table(name, sheet.title, tuple(c.value for c in header))
+        table.columns(rubric)  # a bad header fails the file here, once
         for number, cells in enumerate(rows, 2):
-            if not is_empty([c.value for c in cells]):
-                yield f"{name}:{sheet.title}!{number}", columns.submission(
-                    [(c.value, getattr(c, "number_format", "General")) for c in cells], number)
+            values = tuple(c.value for c in cells)
+            if not is_empty(values):
+                yield f"{name}:{sheet.title}!{number}", Pending(
+                    name, table, values, tuple(getattr(c, "number_format", "General") for c in cells), number)
     except (zipfile.BadZipFile, ET.ParseError, KeyError, ValueError, EOFError) as exc:
         raise DocumentError(Problem(f"the workbook is damaged ({type(exc).__name__}: {exc})", name)) from None
     finally:
