@@ -5,7 +5,7 @@ import pytest
 
 import engine
 from engine.rules import KINDS
-from engine_helpers import D, leaf, points, score
+from engine_helpers import D, leaf, points, rubric_from, score
 
 NUMBER = "v: {type: number, label: 实际值}"
 PERCENT = "v: {type: percent, label: 完成率}"
@@ -372,3 +372,24 @@ def test_yes_no_with_stated_points_when_no():
 def test_every_registered_kind_is_covered_here():
     source = open(__file__, encoding="utf-8").read()
     assert [kind for kind in KINDS if f"kind: {kind}" not in source] == []
+
+
+def test_full_is_full_points_less_deductions_floored_at_zero():
+    rubric = rubric_from("""
+inputs:
+  n: {type: integer, label: 违规次数}
+indicators:
+  - id: x
+    label: 资金使用合规性
+    weight: 10
+    rule: {kind: full}
+    deductions: [{per: n, points: 2, reason: 每出现一例违规扣2分}]
+""")
+    assert points(rubric, {"n": 0}) == D("10.00")
+    assert points(rubric, {"n": 3}) == D("4.00")
+    assert points(rubric, {"n": 9}) == D("0.00")
+
+
+@pytest.mark.parametrize("sign, ascii_op", [("≥", ">="), ("≤", "<="), ("＞", ">")])
+def test_target_accepts_the_signs_schemes_print(sign, ascii_op):
+    assert points(target(sign, "100", "none"), {"v": 100}) == points(target(ascii_op, "100", "none"), {"v": 100})

@@ -6,6 +6,7 @@ from .base import Judgment, JudgmentNeeded, Outcome, Rule
 from .deviation import DeviationRule
 from .elements import ElementsRule
 from .expression import ExpressionRule
+from .full import FullRule
 from .judged import JudgedRule
 from .levels import LevelsRule
 from .likert import LikertRule
@@ -15,7 +16,7 @@ from .yes_no import YesNoRule
 
 KINDS: dict[str, type[Rule]] = {rule.kind: rule for rule in (
     TargetRule, RatioRule, BandsRule, LevelsRule, ExpressionRule, JudgedRule,
-    ElementsRule, DeviationRule, LikertRule, YesNoRule,
+    ElementsRule, DeviationRule, LikertRule, YesNoRule, FullRule,
 )}
 
 __all__ = ["KINDS", "Judgment", "JudgmentNeeded", "Outcome", "Rule"]

@@ -27,6 +27,8 @@ from .base import NUMBER_OR_TEXT, BuildContext, Judgment, Operand, Outcome, Rule
 _OPS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "=", "between": "between"}
 #: Strict targets (超过8万单 → ">") score partial points like their non-strict direction.
 _DIRECTION = {">": ">=", "<": "<="}
+#: The signs as schemes print them (≥5家, ≤350万元) are accepted for their ASCII forms.
+_ALIASES = {"≥": ">=", "≤": "<=", "＞": ">", "＜": "<", "=": "==", "＝": "=="}
 _PARTIALS = ("none", "proportional", "linear", "pass_line", "stepped")
 
 
@@ -36,7 +38,7 @@ class TargetRule(Rule):
     required = ("value", "op", "target")
     schema = {
         "value": {"type": "string", "description": "the actual value: an input, derived name or expression"},
-        "op": {"enum": list(_OPS)},
+        "op": {"enum": [*_OPS, *_ALIASES]},
         "target": {"anyOf": [NUMBER_OR_TEXT, {"type": "array", "items": NUMBER_OR_TEXT, "minItems": 2, "maxItems": 2}]},
         "partial": {"enum": list(_PARTIALS)},
         "floor": NUMBER_OR_TEXT,
@@ -60,7 +62,7 @@ class TargetRule(Rule):
 
     @classmethod
     def build(cls, spec: dict[str, Any], ctx: BuildContext) -> TargetRule:
-        op, partial = spec["op"], spec.get("partial", "proportional")
+        op, partial = _ALIASES.get(spec["op"], spec["op"]), spec.get("partial", "proportional")
         value = ctx.operand(spec["value"], ("value",))
         raw_target = spec["target"]
         if op == "between":
