@@ -36,6 +36,6 @@ def rubric_path(reference: str, rubrics: Path) -> Path:
 
 def load(reference: str, rubrics: Path) -> Rubric:
     """Resolve and load a rubric; a :class:`RubricError` (exit 2) if either fails."""
-    from engine import load_rubric
+    from engine.repository import load_reference
 
-    return load_rubric(rubric_path(reference, rubrics))
+    return load_reference(reference, rubrics)

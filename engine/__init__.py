@@ -16,7 +16,7 @@ from .errors import (DocumentError, Problem, ResolveError, RubricError, RubricLo
                      SubmissionError)
 from .loader import load_rubric, parse_rubric
 from .model import Rubric
-from .repository import catalogue, resolve
+from .repository import catalogue, load_reference, resolve
 from .result import NodeResult, Result
 from .scoring import score
 from .submission import Submission, load_submission, submission_from_data
@@ -24,5 +24,5 @@ from .submission import Submission, load_submission, submission_from_data
 __all__ = [
     "DocumentError", "NodeResult", "Problem", "ResolveError", "Result", "Rubric", "RubricError", "RubricLoadError",
     "ScoringError", "Submission", "SubmissionError", "catalogue", "load_rubric", "load_submission", "parse_rubric",
-    "resolve", "score", "submission_from_data",
+    "load_reference", "resolve", "score", "submission_from_data",
 ]

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Problem, ResolveError
+from .model import Rubric
 from .suggest import did_you_mean
 
 _REF = re.compile(r"^([a-z0-9][a-z0-9_-]*)(?:@([^@/\\]+))?$")
@@ -59,3 +60,20 @@ def resolve(reference: str, root: str | Path) -> Path:
     if version not in entry.versions:
         raise ResolveError(Problem(f"rubric '{rubric_id}' has no version {version}; versions: {', '.join(entry.versions)}", reference))
     return entry.path(version)
+
+
+def load_reference(reference: str, root: str | Path) -> Rubric:
+    """Resolve ``reference`` and load the rubric, checking that a file found as
+    ``<root>/<id>/<version>.yaml`` says that same id and version inside (else results
+    would name another rubric than the one asked for)."""
+    from .loader import load_rubric
+
+    path = resolve(reference, root)
+    rubric = load_rubric(path)
+    if _REF.match(reference) and not Path(reference).is_file():
+        expected = (path.parent.name, path.stem)
+        if (rubric.id, rubric.version) != expected:
+            raise ResolveError(Problem(f"this file is filed as {expected[0]}@{expected[1]} but says id {rubric.id!r}, "
+                                       f"version {rubric.version!r}; make the file's id and version match its place "
+                                       f"({root}/<id>/<version>.yaml)", str(path)))
+    return rubric

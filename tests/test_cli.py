@@ -222,13 +222,21 @@ def test_usage_errors_exit_2() -> None:
 
 
 def test_rubrics_directory_from_option_or_environment(tmp_path: Path) -> None:
-    (tmp_path / "mine" / "qd").mkdir(parents=True)
-    (tmp_path / "mine" / "qd" / "1.yaml").write_text((ROOT / RUBRIC).read_text(encoding="utf-8"), encoding="utf-8")
-    by_option = rubric("score", "qd@1", EXAMPLE, "--rubrics", str(tmp_path / "mine"), "-f", "json")
-    by_env = rubric("score", "qd", EXAMPLE, "-f", "json", RUBRIC_PATH=str(tmp_path / "mine"))
+    (tmp_path / "mine" / "qingdao").mkdir(parents=True)
+    (tmp_path / "mine" / "qingdao" / "2020.yaml").write_text((ROOT / RUBRIC).read_text(encoding="utf-8"), encoding="utf-8")
+    by_option = rubric("score", "qingdao@2020", EXAMPLE, "--rubrics", str(tmp_path / "mine"), "-f", "json")
+    by_env = rubric("score", "qingdao", EXAMPLE, "-f", "json", RUBRIC_PATH=str(tmp_path / "mine"))
     assert by_option.exit_code == by_env.exit_code == 0
     assert json.loads(by_option.stdout)["total"] == json.loads(by_env.stdout)["total"] == 96.65
-    assert rubric("score", "qingdao@2020", EXAMPLE, RUBRIC_PATH=str(tmp_path / "mine")).exit_code == 2
+    assert rubric("score", "wuhan@2017", EXAMPLE, RUBRIC_PATH=str(tmp_path / "mine")).exit_code == 2
+
+
+def test_a_rubric_filed_under_another_id_is_unusable(tmp_path: Path) -> None:
+    (tmp_path / "qd").mkdir()
+    (tmp_path / "qd" / "1.yaml").write_text((ROOT / RUBRIC).read_text(encoding="utf-8"), encoding="utf-8")
+    result = rubric("score", "qd@1", EXAMPLE, "--rubrics", str(tmp_path))
+    assert result.exit_code == 2
+    assert "filed as qd@1 but says id 'qingdao', version '2020'" in result.stderr
 
 
 # -- output files ------------------------------------------------------------------------------

@@ -83,3 +83,14 @@ def test_version_ordering():
     from engine.repository import version_key
     ordered = sorted(["2.10", "2.9", "10", "2", "2.9.1", "1.0"], key=version_key)
     assert ordered == ["1.0", "2", "2.9", "2.9.1", "2.10", "10"]
+
+
+def test_a_rubric_filed_under_another_id_or_version_is_refused(tmp_path):
+    source = Path("rubrics/yiyang/2022.yaml").read_text(encoding="utf-8")
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "2024.yaml").write_text(source, encoding="utf-8")
+    with pytest.raises(engine.ResolveError) as error:
+        engine.load_reference("other@2024", tmp_path)
+    assert "filed as other@2024 but says id 'yiyang', version '2022'" in str(error.value)
+    assert engine.load_reference("yiyang@2022", "rubrics").version == "2022"
+    assert engine.load_reference(str(tmp_path / "other" / "2024.yaml"), tmp_path).id == "yiyang"  # a path is taken as given
