@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
@@ -21,6 +22,7 @@ from .numbers import parse_decimal
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_NODES = 200_000
+MAX_NESTING = 64  # brackets inside brackets; the YAML scanner's time grows with the square of this depth
 MAX_NUMBER = 100  # characters in a number literal; longer ones are refused, not computed with
 
 PathKey = tuple[str | int, ...]
@@ -109,6 +111,7 @@ def parse_text(text: str, name: str = "<string>") -> Document:
     """Parse YAML (JSON is read as YAML, so that it keeps line numbers)."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise DocumentError(Problem(f"document is larger than {MAX_BYTES // 1024 // 1024} MB", name))
+    _check_nesting(text, name)
     try:
         node = _compose(text)
     except yaml.MarkedYAMLError as exc:
@@ -119,6 +122,10 @@ def parse_text(text: str, name: str = "<string>") -> Document:
         raise DocumentError(Problem(f"not valid YAML: {exc}", name)) from None
     except RecursionError:
         raise DocumentError(Problem("document is nested too deeply", name)) from None
+    return _build(node, name)
+
+
+def _build(node: yaml.Node | None, name: str) -> Document:
     doc = Document(name, None)
     if node is not None:
         builder = _Builder(doc)
@@ -131,6 +138,33 @@ def parse_text(text: str, name: str = "<string>") -> Document:
     return doc
 
 
+def _check_nesting(text: str, name: str) -> None:
+    """Refuse flow collections nested past MAX_NESTING before the YAML scanner sees them.
+
+    The pure-Python scanner rechecks every open bracket at each token, so 2,000 nested ``[``
+    take a second and more under a tracer: a 4 KB file must not do that. Brackets inside
+    quotes and comments are skipped roughly; no real rubric comes near the limit.
+    """
+    if text.count("[") + text.count("{") <= MAX_NESTING:
+        return
+    depth, quote = 0, ""
+    for line_number, line in enumerate(text.splitlines(), 1):
+        for column, char in enumerate(line, 1):
+            if quote:
+                quote = "" if char == quote else quote
+            elif char in "'\"":
+                quote = char
+            elif char == "#" and (column == 1 or line[column - 2] in " \t"):
+                break
+            elif char in "[{":
+                depth += 1
+                if depth > MAX_NESTING:
+                    raise DocumentError(Problem(f"document is nested too deeply: more than {MAX_NESTING} brackets "
+                                                "inside each other", name, line_number, column))
+            elif char in "]}":
+                depth = max(depth - 1, 0)
+
+
 def _compose(text: str) -> yaml.Node | None:
     loader = yaml.SafeLoader(text)
     try:
@@ -140,12 +174,10 @@ def _compose(text: str) -> yaml.Node | None:
 
 
 def _json_fallback(text: str, name: str, yaml_error: yaml.MarkedYAMLError) -> Document:
-    """Some valid JSON is not YAML 1.1; try it as JSON before reporting the YAML error."""
-    if text.lstrip()[:1] in ("{", "["):
-        try:
-            return Document(name, json.loads(text, parse_float=Decimal, parse_int=Decimal, parse_constant=_bad_constant))
-        except (ValueError, RecursionError):
-            pass
+    """Some valid JSON is not YAML 1.1 (tab indentation, say); read it as JSON before reporting the YAML error."""
+    doc = _as_json(text, name)
+    if doc is not None:
+        return doc
     mark = yaml_error.problem_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
     what = yaml_error.problem or "syntax error"
@@ -155,16 +187,41 @@ def _json_fallback(text: str, name: str, yaml_error: yaml.MarkedYAMLError) -> Do
 
 def _unreadable(text: str, name: str, error: yaml.reader.ReaderError) -> Document:
     """A character YAML refuses (U+007F, other controls): valid JSON may hold it, so try JSON first."""
-    if text.lstrip()[:1] in ("{", "["):
-        try:
-            return Document(name, json.loads(text, parse_float=Decimal, parse_int=Decimal, parse_constant=_bad_constant))
-        except (ValueError, RecursionError):
-            pass
+    doc = _as_json(text, name)
+    if doc is not None:
+        return doc
     code = error.character if isinstance(error.character, int) else ord(str(error.character)[:1] or "?")
     line = text.count("\n", 0, error.position) + 1
     column = error.position - text.rfind("\n", 0, error.position)
     raise DocumentError(Problem(f"not valid YAML: character U+{code:04X} is not allowed; remove it, or write it as "
                                 f"\\u{code:04x} inside double quotes", name, line, column)) from None
+
+
+def _as_json(text: str, name: str) -> Document | None:
+    """The document read as JSON, with marks, or None when it is not valid JSON either.
+
+    Valid JSON is read through the YAML composer after a rewrite that keeps every line where
+    it was (tabs outside strings become spaces; characters YAML refuses or treats as line
+    breaks inside strings become ``\\uXXXX`` escapes), so problems in it still name a line.
+    """
+    if text.lstrip()[:1] not in ("{", "["):
+        return None
+    try:
+        json.loads(text, parse_constant=_bad_constant)
+    except (ValueError, RecursionError):
+        return None
+    try:
+        return _build(_compose(_JSON_STRING.sub(_escape_string, text.replace("\t", " "))), name)
+    except (yaml.YAMLError, RecursionError):
+        return Document(name, json.loads(text, parse_float=Decimal, parse_int=Decimal, parse_constant=_bad_constant))
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_YAML_REFUSES = re.compile("[\t\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+
+
+def _escape_string(match: Any) -> str:
+    return _YAML_REFUSES.sub(lambda c: f"\\u{ord(c.group()):04x}", match.group())
 
 
 def _bad_constant(text: str) -> Decimal:

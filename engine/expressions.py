@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import math
 import re
+import warnings
 from collections.abc import Callable, Mapping, Set
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
@@ -227,7 +228,9 @@ def _parse(source: str) -> ast.Expression:
     if len(source) > MAX_LENGTH:
         raise ExpressionError(f"expression is {len(source)} characters long; at most {MAX_LENGTH} allowed")
     try:
-        tree = ast.parse(source.strip(), mode="eval")
+        with warnings.catch_warnings():  # Python's "invalid decimal literal" (1and 2) would print to the terminal
+            warnings.simplefilter("ignore", SyntaxWarning)
+            tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as exc:
         # authors write rule targets as "80%", so "rate < 80%" is the most common slip here
         hint = "; a percent in an expression is a fraction: write 0.8, not 80%" if _PERCENT_LITERAL.search(source) else ""

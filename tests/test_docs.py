@@ -78,6 +78,12 @@ def _generated(name: str, tmp: Path) -> list[str]:
         Path("broken.yaml").write_bytes(b"# " + b"x" * (6 * 1024 * 1024))
     elif name == "directory":
         Path("broken.yaml").mkdir()
+    elif name == "misfiled":  # last year's file copied to a new name, its version not updated
+        Path("rubrics/qingdao").mkdir(parents=True)
+        Path("rubrics/qingdao/2021.yaml").write_bytes((ROOT / "rubrics/qingdao/2020.yaml").read_bytes())
+        with pytest.raises(engine.RubricError) as caught:
+            engine.load_reference("qingdao@2021", "rubrics")
+        return [str(p) for p in caught.value.problems]
     elif name != "missing":
         raise AssertionError(f"unknown generator {name}")
     with pytest.raises(engine.RubricError) as caught:

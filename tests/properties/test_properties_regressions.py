@@ -47,3 +47,25 @@ def test_yaml_with_a_refused_character_is_located() -> None:
         parse_text("a: 1\nb: x\x7f\n", "s.yaml")
     problem = caught.value.problems[0]
     assert (problem.line, problem.column) == (2, 5) and "U+007F" in problem.message
+
+
+def test_json_read_past_yaml_keeps_lines() -> None:
+    # found by test_robustness: a JSON key holding U+007F loaded without marks, so 'unknown key' had no line;
+    # tab indentation (valid JSON, not YAML) took the same path
+    doc = parse_text('{\n\t"values": {\n\t\t"a\x7f": 1,\n\t\t"b": "x\x85y"\n\t}\n}', "s.json")
+    assert doc.data == {"values": {"a\x7f": 1, "b": "x\x85y"}}
+    assert doc.where(("values", "a\x7f")) == (3, 3) and doc.where(("values", "b")) == (4, 3)
+
+
+def test_invalid_json_that_is_not_yaml_either_is_a_located_yaml_error() -> None:
+    with pytest.raises(engine.DocumentError) as caught:
+        parse_text('{\n\t"a": 1,\n}', "s.json")
+    assert caught.value.problems[0].line is not None
+
+
+def test_deep_flow_nesting_is_refused_before_the_slow_scanner() -> None:
+    # found by test_robustness: 2,000 nested '[' took 0.9 s in PyYAML's scanner (quadratic), over 2 s when traced
+    with pytest.raises(engine.DocumentError) as caught:
+        parse_text("a: " + "[" * 2000 + "]" * 2000, "s.yaml")
+    assert (caught.value.problems[0].line, caught.value.problems[0].column) == (1, 68)
+    assert parse_text("a: " + "[" * 64 + "1" + "]" * 64 + "\nb: '[[[['", "s.yaml").data["b"] == "[[[["

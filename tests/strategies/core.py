@@ -52,12 +52,23 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
-    text = format(value, "f")
-    tag = "int" if value == value.to_integral_value() and "." not in text else "float"
+    if not value.is_finite():
+        text = ".nan" if value.is_nan() else "-.inf" if value < 0 else ".inf"
+        return dumper.represent_scalar("tag:yaml.org,2002:float", text)
+    text = decimal_text(value)
+    tag = "int" if value == value.to_integral_value() and "." not in text and "E" not in text else "float"
     return dumper.represent_scalar(f"tag:yaml.org,2002:{tag}", text)
 
 
 _Dumper.add_representer(Decimal, _decimal)
+
+
+def decimal_text(value: Decimal) -> str:
+    """Plain digits, except for huge or tiny exponents (1E+999999999 would be a billion zeros)."""
+    exponent = value.as_tuple().exponent
+    if not isinstance(exponent, int):  # NaN, sNaN, Infinity
+        return str(value)
+    return format(value, "f") if abs(exponent) <= 200 else str(value)
 
 
 def to_yaml(data: Any) -> str:
@@ -69,14 +80,14 @@ def to_json(data: Any) -> str:
     """JSON text for data holding Decimals, each written from its exact text (never via a float)."""
     def encode(value: Any) -> Any:
         if isinstance(value, Decimal):
-            return f"{_MARK}{format(value, 'f')}{_MARK}"
+            return f"{_MARK}{decimal_text(value)}{_MARK}" if value.is_finite() else str(value)
         if isinstance(value, dict):
             return {k: encode(v) for k, v in value.items()}
         if isinstance(value, list):
             return [encode(v) for v in value]
         return value
     text = json.dumps(encode(data), ensure_ascii=False, indent=1)
-    return re.sub(f'"{_MARK}(-?[0-9.]+){_MARK}"', r"\1", text)
+    return re.sub(f'"{_MARK}(-?[0-9.E+-]+){_MARK}"', r"\1", text)
 
 
 _MARK = "@@decimal@@"
