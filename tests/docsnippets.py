@@ -14,7 +14,8 @@ from engine.document import parse_text
 from engine.submission import check_submission
 
 ROOT = Path(__file__).resolve().parent.parent
-MY_DOCS = ["README.md", "docs/authoring.md", "docs/evaluating.md", "docs/errors.md", "docs/python-api.md"]
+MY_DOCS = ["README.md", "docs/authoring.md", "docs/evaluating.md", "docs/errors.md", "docs/python-api.md",
+           "docs/invariants.md", "docs/auditing.md", "docs/excel.md"]
 TUTORIAL = ROOT / "examples" / "tutorial"
 _FENCE = re.compile(r"^```(\S*)[ \t]*(.*)$")
 
