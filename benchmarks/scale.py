@@ -21,10 +21,16 @@ what the run held at once: forked workers share pages with the parent), and that
 first tenth of the run (``early``: flat means the peak is reached early and does not grow).
 
 The machine may be busy with other work, which slows a run that needs two cores more than
-one that needs one. So the parallel run's CPU seconds are also split per process, and
-``idle_bound_speedup`` says what the same CPU work would give on an otherwise idle machine:
-single CPU seconds / max(all CPU seconds / cores, the busiest process's CPU seconds). It is
-an upper bound, not a measurement. Both outputs must be byte-identical, with every row
+one that needs one. So each process's time is split (/proc/<pid>/schedstat) into running,
+waiting for a CPU (held by another process: contention) and asleep (for the parallel
+run's workers: waiting for rows, i.e. the reading and writing process is the bottleneck);
+the ``others`` column gives the cores that other processes used during the run
+(/proc/stat, all CPUs, less the run's own CPU seconds). Linux shares CPU fairly between
+sessions (autogroups) before processes, so while another session keeps one core busy, the
+run's session gets about one of two cores however many workers it starts. And
+``idle_bound_speedup`` says what the same CPU work would give on an otherwise idle
+machine: single CPU seconds / max(all CPU seconds / cores, the busiest process's CPU
+seconds). It is an upper bound, not a measurement. Both outputs must be byte-identical, with every row
 present and every broken row failed. The last line is one JSON object with the figures.
 """
 from __future__ import annotations
@@ -72,6 +78,8 @@ def generate(rows: int, target: Path, seed: int = 1) -> int:
 @dataclass
 class Run:
     jobs: int
+    pid: int = 0
+    started: float = 0.0
     seconds: float = 0.0
     cpu_seconds: float = 0.0
     peak_mb: float = 0.0  # the largest single process's VmHWM
@@ -80,17 +88,21 @@ class Run:
     processes: int = 0
     code: int = 0
     load: tuple[float, float] = (0.0, 0.0)  # 1-minute load average before and after
+    others: float = 0.0  # cores used by other processes during the run, on average
     peaks: dict[int, int] = field(default_factory=dict)  # pid → VmHWM (kB)
     cpu: dict[int, float] = field(default_factory=dict)  # pid → CPU seconds, last seen
+    waited: dict[int, float] = field(default_factory=dict)  # pid → seconds runnable but not running, last seen
 
 
 def run(source: Path, target: Path, jobs: int) -> Run:
     command = [sys.executable, "-m", "cli.main", "score", "qingdao@2020", str(source), "--format", "csv",
                "-o", str(target), "--jobs", str(jobs), "--rubrics", str(ROOT / "rubrics")]
     figures = Run(jobs, load=(os.getloadavg()[0], 0.0))
+    busy_before = _busy_seconds()
     with open(target.with_suffix(".stderr"), "w") as errors:
         began = time.perf_counter()
         process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=errors)
+        figures.pid, figures.started = process.pid, began
         done = threading.Event()
         samples: list[tuple[float, int]] = []  # (seconds since start, Σ VmHWM kB)
         watcher = threading.Thread(target=_watch, args=(process.pid, figures, done, began, samples))
@@ -102,6 +114,7 @@ def run(source: Path, target: Path, jobs: int) -> Run:
         watcher.join()
     figures.code = process.returncode
     figures.cpu_seconds = usage.ru_utime + usage.ru_stime
+    figures.others = max(_busy_seconds() - busy_before - figures.cpu_seconds, 0.0) / figures.seconds
     figures.peak_mb = max(figures.peaks.values(), default=0) / 1024
     figures.total_peak_mb = sum(figures.peaks.values()) / 1024
     figures.early_peak_mb = max((kb for t, kb in samples if t <= figures.seconds / 10), default=0) / 1024
@@ -121,9 +134,17 @@ def _watch(pid: int, figures: Run, done: threading.Event, began: float, samples:
             try:  # utime and stime: fields 14 and 15, after the command name in parentheses
                 fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
                 figures.cpu[each] = (int(fields[11]) + int(fields[12])) / tick
+                figures.waited[each] = sum(int(Path(f"/proc/{each}/task/{task}/schedstat").read_text().split()[1])
+                                           for task in os.listdir(f"/proc/{each}/task")) / 1e9
             except (OSError, IndexError, ValueError):
                 pass
         samples.append((time.perf_counter() - began, sum(peaks.values())))
+
+
+def _busy_seconds() -> float:
+    """CPU seconds spent by every process on every CPU since boot (user, nice, system, irq, softirq, steal)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")  # less idle and iowait
 
 
 def _children(pid: int) -> list[int]:
@@ -160,30 +181,60 @@ def check(target: Path, rows: int, broken: int) -> tuple[str, str]:
     return verdict, digest.hexdigest()
 
 
-def report(rows: int, single: Run, parallel: Run, same: bool, checks: list[str]) -> dict[str, Any]:
+def report(rows: int, singles: list[Run], parallels: list[Run], same: bool, checks: list[str]) -> dict[str, Any]:
+    """The table of every run, then the figures of the fastest run of each kind; the JSON figures."""
     rate = lambda r: rows / r.seconds  # noqa: E731
     print(f"{'run':<12} {'procs':>5} {'rows/s':>8} {'seconds':>8} {'CPU s':>8} {'peak MB':>8} "
-          f"{'Σ peak MB':>10} {'early MB':>9} {'load':>10}  check")
-    for name, r, verdict in (("single", single, checks[0]), (f"jobs {parallel.jobs or 'all'}", parallel, checks[1])):
+          f"{'Σ peak MB':>10} {'early MB':>9} {'others':>7} {'load':>10}  check")
+    for n, r in enumerate(sorted(singles + parallels, key=lambda r: r.started), 1):
+        name = f"{'single' if r.jobs == 1 else f'jobs {r.jobs or chr(8734)}'} #{n}"
         print(f"{name:<12} {r.processes:>5} {rate(r):>8,.0f} {r.seconds:>8.1f} {r.cpu_seconds:>8.1f} {r.peak_mb:>8.1f} "
-              f"{r.total_peak_mb:>10.1f} {r.early_peak_mb:>9.1f} {r.load[0]:>4.1f}→{r.load[1]:<4.1f}  {verdict} (exit {r.code})")
-    speedup = rate(parallel) / rate(single)
-    workers = parallel.processes - 1
-    parent = parallel.cpu.get(min(parallel.cpu, default=0), 0.0)  # the command's pid is the lowest
+              f"{r.total_peak_mb:>10.1f} {r.early_peak_mb:>9.1f} {r.others:>7.2f} {r.load[0]:>4.1f}→{r.load[1]:<4.1f}  "
+              f"{checks[n - 1]} (exit {r.code})")
+    single, parallel = min(singles, key=lambda r: r.seconds), min(parallels, key=lambda r: r.seconds)
+    speedup, workers = rate(parallel) / rate(single), parallel.processes - 1
+    parent = parallel.cpu.get(parallel.pid, 0.0)
     bound = single.cpu_seconds / max(parallel.cpu_seconds / _cores(), max(parallel.cpu.values(), default=1e-9))
-    print(f"speedup {speedup:.2f}× with {workers} workers (target ≥ {TARGET_SPEEDUP}×); outputs identical: {same}\n"
+    print(f"speedup {speedup:.2f}× with {workers} workers, fastest run of each kind (target ≥ {TARGET_SPEEDUP}×); "
+          f"outputs identical: {same}\n"
           f"CPU: single {single.cpu_seconds:.1f} s; parallel {parallel.cpu_seconds:.1f} s, of which the reading and "
           f"writing process {parent:.1f} s; on an idle {_cores()}-core machine at most {bound:.2f}×")
+    print(f"single process: {_split(single, single.cpu)}")
+    print(f"workers: {_split(parallel, {pid: cpu for pid, cpu in parallel.cpu.items() if pid != parallel.pid})}")
+    peak = lambda runs, what: round(max(getattr(r, what) for r in runs), 1)  # noqa: E731
     return {"rows": rows, "workers": workers, "single_per_s": round(rate(single)), "parallel_per_s": round(rate(parallel)),
             "parallel_speedup": round(speedup, 2), "idle_bound_speedup": round(bound, 2),
-            "single_peak_mb": round(single.peak_mb, 1),
-            "parallel_peak_mb": round(parallel.peak_mb, 1), "parallel_total_peak_mb": round(parallel.total_peak_mb, 1),
-            "single_early_mb": round(single.early_peak_mb, 1), "parallel_early_mb": round(parallel.early_peak_mb, 1),
+            "single_peak_mb": peak(singles, "peak_mb"), "parallel_peak_mb": peak(parallels, "peak_mb"),
+            "parallel_total_peak_mb": peak(parallels, "total_peak_mb"),
+            "single_early_mb": peak(singles, "early_peak_mb"), "parallel_early_mb": peak(parallels, "early_peak_mb"),
             "single_cpu_s": round(single.cpu_seconds, 1), "parallel_cpu_s": round(parallel.cpu_seconds, 1),
-            "parallel_parent_cpu_s": round(parent, 1),
-            "outputs_identical": same, "all_rows_ok": checks == ["ok", "ok"],
-            "memory_met": max(single.total_peak_mb, parallel.total_peak_mb) < TARGET_MB,
+            "parallel_parent_cpu_s": round(parent, 1), "single_cpu_wait_s": round(sum(single.waited.values()), 1),
+            "parallel_cpu_wait_s": round(sum(parallel.waited.values()), 1), "runs_each": len(singles),
+            "single_others_cores": round(single.others, 2), "parallel_others_cores": round(parallel.others, 2),
+            "outputs_identical": same, "all_rows_ok": all(c == "ok" for c in checks),
+            "memory_met": peak(singles + parallels, "total_peak_mb") < TARGET_MB,
             "speedup_met": speedup >= TARGET_SPEEDUP}
+
+
+def _split(run: Run, cpu: dict[int, float]) -> str:
+    """Of the processes' time together: running, waiting for a CPU, asleep (as shares of n × wall time)."""
+    whole = run.seconds * max(len(cpu), 1)
+    running, waiting = sum(cpu.values()), sum(run.waited.get(pid, 0.0) for pid in cpu)
+    asleep = max(whole - running - waiting, 0.0)
+    return (f"{running / whole:.0%} running, {waiting / whole:.0%} waiting for a CPU, "
+            f"{asleep / whole:.0%} asleep (of {len(cpu)} × {run.seconds:.0f} s)")
+
+
+def _wait_idle(limit: float) -> None:
+    """Until other processes used under 0.15 cores for 3 seconds, or ``limit`` seconds have passed."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        before = _busy_seconds()
+        time.sleep(3)
+        if (_busy_seconds() - before) / 3 < 0.15:
+            return
+    if limit:
+        print(f"the machine stayed busy for {limit:.0f} s; measuring anyway", flush=True)
 
 
 def _cores() -> int:
@@ -198,7 +249,12 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--quick", action="store_true", help="50,000 rows")
     parser.add_argument("--jobs", type=int, default=0, help="workers of the parallel run (default 0: every core)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each kind, taking turns; the fastest counts")
+    parser.add_argument("--wait-idle", type=float, default=0, metavar="SECONDS",
+                        help="before each run, wait up to SECONDS for other processes to leave both cores free")
     args = parser.parse_args()
+    if args.jobs == 1:
+        parser.error("--jobs 1 is the single-process run itself; give 0 (every core) or 2 and more")
     rows = 50_000 if args.quick else args.rows
     with tempfile.TemporaryDirectory(prefix="rubric-scale-") as scratch:
         directory = Path(scratch)
@@ -207,11 +263,16 @@ def main() -> None:
         broken = generate(rows, source)
         print(f"generated {rows:,} rows ({broken:,} broken), {source.stat().st_size / 2**20:,.0f} MB, "
               f"in {time.perf_counter() - began:.0f} s", flush=True)
-        single = run(source, directory / "single.csv", 1)
-        print(f"single: {single.seconds:.1f} s", flush=True)
-        parallel = run(source, directory / "parallel.csv", args.jobs)
-        verdicts = [check(directory / name, rows, broken) for name in ("single.csv", "parallel.csv")]
-        figures = report(rows, single, parallel, verdicts[0][1] == verdicts[1][1], [v for v, _ in verdicts])
+        runs: dict[int, list[Run]] = {1: [], args.jobs: []}
+        verdicts = []
+        for _ in range(args.repeat):
+            for jobs, found in runs.items():
+                _wait_idle(args.wait_idle)
+                found.append(run(source, directory / "scored.csv", jobs))
+                verdicts.append(check(directory / "scored.csv", rows, broken))
+                print(f"{'single' if jobs == 1 else f'jobs {jobs}'}: {found[-1].seconds:.1f} s", flush=True)
+        figures = report(rows, runs[1], runs[args.jobs], len({digest for _, digest in verdicts}) == 1,
+                         [verdict for verdict, _ in verdicts])
     print(json.dumps(figures))
 
 
