@@ -121,7 +121,7 @@ def _score_chunk(items: Sequence[Item], full: bool) -> list[Wire] | _Broken:
         if answer.result is None:
             wires.append(("failed", answer.problems))
         elif full:
-            wires.append(("full", replace(answer.result, indicators=tuple(map(_computed, answer.result.indicators)))))
+            wires.append(("full", replace(answer.result, indicators=tuple([node.computed() for node in answer.result.indicators]))))
         else:
             wires.append(("summary", *packed(answer.result)))
     return wires
@@ -138,7 +138,3 @@ def unpacked(head: tuple[Any, ...], level1: tuple[tuple[Any, ...], ...]) -> Resu
     nodes = tuple(NodeResult(*node[:5], applicable=node[5]) for node in level1)
     return Result(indicators=nodes, **dict(zip(_HEAD, head)))
 
-
-def _computed(node: NodeResult) -> NodeResult:
-    return node._replace(children=tuple(_computed(child) for child in node.children), target_text=node.target,
-                         actual_text=node.actual, explanation_text=node.explanation)

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from .numbers import json_number
-from .rules.base import Text, text
 
 
 class Deduction(NamedTuple):
@@ -17,11 +17,26 @@ class Deduction(NamedTuple):
     source: str = "rule"  # "rule" (the rubric's deductions) or "evaluator" (a judgment)
 
 
+class Detail(NamedTuple):
+    """The words and facts of how a leaf scored: 指标值, 实际完成值, met or not, the arithmetic."""
+
+    target: str | None = None
+    actual: str | None = None
+    met: bool | None = None
+    explanation: str = ""
+    ratio: Decimal | None = None  # completion (actual/target) where meaningful, for audit
+
+
+_NO_DETAIL = Detail()
+
+
 class NodeResult(NamedTuple):
     """How one indicator scored. ``score`` is rounded; parents are the sum of their children.
 
     An immutable tuple: tens of thousands are built per batch, so construction must be cheap.
-    The words for people (``explanation``, ``actual``, ``target``) are computed when read.
+    ``detail`` (the words for people, and whether the target was met) is a :class:`Detail`, or
+    a function that works it out when first read: most results of a batch are never read line
+    by line, and formatting numbers for people costs more than scoring them.
     """
 
     id: str
@@ -33,33 +48,48 @@ class NodeResult(NamedTuple):
     kind: str | None = None
     base: Decimal | None = None
     deductions: tuple[Deduction, ...] = ()
-    target_text: Text = None
-    actual_text: Text = None
-    met: bool | None = None
-    explanation_text: Text = ""
+    detail: Detail | Callable[[], Detail] | None = None
     applicable: bool = True
-    ratio: Decimal | None = None
     reason: str = ""
 
     @property
     def lost(self) -> Decimal:
         return self.weight - self.score
 
+    def details(self) -> Detail:
+        """The :class:`Detail`, worked out if it was deferred."""
+        detail = self.detail
+        if detail is None:
+            return _NO_DETAIL
+        return detail if type(detail) is Detail else detail()  # type: ignore[operator,return-value]
+
     @property
     def explanation(self) -> str:
-        return text(self.explanation_text) or ""
+        return self.details().explanation or ""
 
     @property
     def actual(self) -> str | None:
-        return text(self.actual_text)
+        return self.details().actual
 
     @property
     def target(self) -> str | None:
-        return text(self.target_text)
+        return self.details().target
+
+    @property
+    def met(self) -> bool | None:
+        return self.details().met
+
+    @property
+    def ratio(self) -> Decimal | None:
+        return self.details().ratio
+
+    def computed(self) -> NodeResult:
+        """This node and its children with every detail worked out (plain data: it pickles)."""
+        return self._replace(children=tuple([child.computed() for child in self.children]), detail=self.details())
 
     def _key(self) -> tuple[Any, ...]:
         """Every field with the deferred words computed: what equality compares."""
-        return (*self[:9], self.target, self.actual, self.met, self.explanation, *self[13:])
+        return (*self[:9], self.details(), *self[10:])
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, NodeResult):

@@ -18,18 +18,20 @@ deferred until someone reads them (:data:`~engine.rules.base.Text`).
 from __future__ import annotations
 
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .errors import Problem, ScoringError, SubmissionError
 from .expressions import Expression, ExpressionError, Value
 from .model import DeductionRule, Indicator, Rubric
 from .numbers import ARITHMETIC_ERRORS, ZERO, fixed, plain, round_half_up
-from .result import Deduction, NodeResult, Result
+from .result import Deduction, Detail, NodeResult, Result
 from .rules import Judgment, JudgmentNeeded
-from .rules.base import Outcome, text
+from .rules.base import Outcome, PointsFunction, Rule, text
 from .submission import Submission
 
 _QUANTA = {places: Decimal(1).scaleb(-places) for places in range(7)}
+_NOT_APPLICABLE = Detail(explanation="not applicable (不适用)")
+_new = tuple.__new__  # builds a NamedTuple from a full tuple of fields, without its keyword handling
 
 
 def score(rubric: Rubric, submission: Submission) -> Result:
@@ -62,9 +64,10 @@ class _Scorer:
     def _tree(self) -> tuple[NodeResult, ...]:
         """Every indicator applies: run the rubric's post-order plan with a stack (no recursion)."""
         stack: list[NodeResult] = []
+        leaf = self._leaf
         for step in plan(self.rubric):
             if type(step) is _Leaf:
-                stack.append(self._leaf(step.node, step.node.weight, step.precision))
+                stack.append(leaf(step, step.weight))
                 continue
             children = tuple(stack[-step.count:])
             del stack[-step.count:]
@@ -72,7 +75,8 @@ class _Scorer:
             for child in children:
                 total += child.score
             node = step.node
-            stack.append(NodeResult(node.id, node.label, node.level, node.weight, total, children))
+            stack.append(_new(NodeResult, (node.id, node.label, node.level, node.weight, total, children,
+                                           None, None, (), None, True, "")))
         return tuple(stack)
 
     def _node(self, node: Indicator) -> NodeResult:
@@ -82,37 +86,35 @@ class _Scorer:
             return NodeResult(node.id, node.label, node.level, sum([c.weight for c in children], ZERO),
                               sum([c.score for c in children], ZERO), children, applicable=node.id not in self.skipped)
         if self.weights is not None and node.id in self.weights:
-            return self._leaf(node, self.weights[node.id], _precision(node, self.rubric))
+            return self._leaf(leaf_step(node, self.rubric), self.weights[node.id])
         return NodeResult(node.id, node.label, node.level, ZERO, ZERO, kind=node.rule.kind if node.rule else None,
-                          explanation_text="not applicable (不适用)", applicable=False)
+                          detail=_NOT_APPLICABLE, applicable=False)
 
-    def _leaf(self, node: Indicator, weight: Decimal, precision: int) -> NodeResult:
-        rule = node.rule
+    def _leaf(self, step: _Leaf, weight: Decimal) -> NodeResult:
+        node = step.node
         judgment = self.judgments.get(node.id)
         try:
-            outcome = rule.score(self.env, node.weight, judgment)  # type: ignore[union-attr]
+            points = step.points(self.env, judgment)
         except JudgmentNeeded as exc:
             raise SubmissionError(Problem(str(exc), self.submission.file, path=f"judgments.{node.id}")) from None
         except (ExpressionError, *ARITHMETIC_ERRORS) as exc:
             raise ScoringError(Problem(f"cannot score: {_why(exc)}", self.submission.file, path=f"{node.path}.rule")) from None
-        points = outcome.points
-        if points > node.weight:
-            points = node.weight
+        if points > step.weight:
+            points = step.weight
         elif points < ZERO:
             points = ZERO
-        scale = None if weight == node.weight else (weight / node.weight if node.weight else ZERO)
+        scale = None if weight is step.weight or weight == step.weight else (weight / step.weight if step.weight else ZERO)
         if scale is not None:
             points = points * scale
-        base = points.quantize(_QUANTA[precision], rounding=ROUND_HALF_UP)
+        base = points.quantize(step.quantum, rounding=ROUND_HALF_UP)
         if node.deductions or judgment is not None and judgment.deductions:
-            deductions = self._deductions(node, judgment, base, scale, precision)
+            deductions = self._deductions(node, judgment, base, scale, step.precision)
             score = base - sum([d.points for d in deductions], ZERO)
         else:
             deductions, score = (), base
-        return NodeResult(node.id, node.label, node.level, weight, score, (), rule.kind, base, deductions,
-                          outcome.target or rule.target_text, outcome.actual, outcome.met,
-                          lambda: _explain(outcome, base, deductions, score, weight, precision), True, outcome.ratio,
-                          judgment.reason if judgment else "")
+        detail = _LeafDetail(step, self.env, judgment, weight, base, deductions, score)
+        return _new(NodeResult, (node.id, node.label, node.level, weight, score, (), step.kind, base, deductions,
+                                 detail, True, judgment.reason if judgment else ""))
 
     def _deductions(self, node: Indicator, judgment: Judgment | None, base: Decimal, scale: Decimal | None,
                     precision: int) -> tuple[Deduction, ...]:
@@ -170,8 +172,15 @@ class _Scorer:
 
 
 class _Leaf(NamedTuple):
+    """A leaf's step of the plan, with what scoring it needs worked out once per rubric."""
+
     node: Indicator
     precision: int
+    quantum: Decimal
+    weight: Decimal
+    kind: str
+    rule: Rule
+    points: PointsFunction
 
 
 class _Parent(NamedTuple):
@@ -183,6 +192,12 @@ def _precision(node: Indicator, rubric: Rubric) -> int:
     return node.precision if node.precision is not None else rubric.precision
 
 
+def leaf_step(node: Indicator, rubric: Rubric) -> _Leaf:
+    rule, precision = node.rule, _precision(node, rubric)
+    assert rule is not None  # the loader gives every leaf a rule
+    return _Leaf(node, precision, _QUANTA[precision], node.weight, rule.kind, rule, rule.points_function(node.weight))
+
+
 def plan(rubric: Rubric) -> tuple[_Leaf | _Parent, ...]:
     """The tree in post-order (children before their parent), worked out once per rubric."""
     cached = rubric.__dict__.get("_scoring_plan")
@@ -192,12 +207,32 @@ def plan(rubric: Rubric) -> tuple[_Leaf | _Parent, ...]:
         def visit(node: Indicator) -> None:
             for child in node.children:
                 visit(child)
-            steps.append(_Parent(node, len(node.children)) if node.children else _Leaf(node, _precision(node, rubric)))
+            steps.append(_Parent(node, len(node.children)) if node.children else leaf_step(node, rubric))
 
         for top in rubric.indicators:
             visit(top)
         cached = rubric.__dict__["_scoring_plan"] = tuple(steps)  # a frozen dataclass's __dict__ still takes a cache
     return cached
+
+
+class _LeafDetail:
+    """A leaf's :class:`Detail`, worked out from the rule's full :class:`Outcome` when first read."""
+
+    __slots__ = ("_args", "_detail")
+
+    def __init__(self, *args: Any) -> None:
+        self._args: tuple[Any, ...] = args
+        self._detail: Detail | None = None
+
+    def __call__(self) -> Detail:
+        if self._detail is None:
+            step, env, judgment, weight, base, deductions, score = self._args
+            outcome = step.rule.score(env, step.weight, judgment)
+            explanation = _explain(outcome, base, deductions, score, weight, step.precision)
+            self._detail = Detail(text(outcome.target) or step.rule.target_text(), text(outcome.actual), outcome.met,
+                                  explanation, outcome.ratio)
+            self._args = ()
+        return self._detail
 
 
 def _explain(outcome: Outcome, base: Decimal, deductions: tuple[Deduction, ...], score: Decimal, weight: Decimal,

@@ -146,6 +146,10 @@ class Outcome(NamedTuple):
     ratio: Decimal | None = None  # completion (actual/target) where meaningful, for audit
 
 
+#: What :meth:`Rule.points_function` returns: (values, judgment) → exact points.
+PointsFunction = Callable[[Env, "Judgment | None"], Decimal]
+
+
 class Rule:
     """Base of every rule kind. Subclasses set ``kind``, ``schema`` and ``summary``."""
 
@@ -161,6 +165,17 @@ class Rule:
 
     def score(self, env: Env, weight: Decimal, judgment: Judgment | None) -> Outcome:
         raise NotImplementedError
+
+    def points_function(self, weight: Decimal) -> PointsFunction:
+        """A function giving exactly ``score(env, weight, judgment).points``, made once per leaf.
+
+        Scoring calls it for every leaf of every submission, while the rest of an
+        :class:`Outcome` (its words) is needed only when someone reads them. Kinds on the
+        hot path override it with a form that builds no Outcome; the property suite checks
+        that each gives the same points as ``score`` and raises the same errors.
+        """
+        score = self.score
+        return lambda env, judgment: score(env, weight, judgment).points
 
     def describe(self, weight: Decimal) -> str:
         raise NotImplementedError

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..expressions import Env
 from ..numbers import plain
-from .base import BuildContext, Judgment, JudgmentNeeded, Outcome, Rule
+from .base import BuildContext, Judgment, JudgmentNeeded, Outcome, PointsFunction, Rule
 
 
 class JudgedRule(Rule):
@@ -32,6 +32,16 @@ class JudgedRule(Rule):
             raise JudgmentNeeded(f"judged points {plain(judgment.points)} exceed the weight {plain(weight)}")
         points = judgment.points
         return Outcome(points, lambda: f"judged {plain(points)} / {plain(weight)}", met=points >= weight)
+
+    def points_function(self, weight: Decimal) -> PointsFunction:
+        score = self.score
+
+        def points(env: Env, judgment: Judgment | None) -> Decimal:
+            if judgment is None or judgment.points is not None and judgment.points > weight:
+                return score(env, weight, judgment).points  # raises JudgmentNeeded, in words
+            return weight if judgment.points is None else judgment.points
+
+        return points
 
     def target_text(self) -> str:
         return self.guide

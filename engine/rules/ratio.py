@@ -6,7 +6,7 @@ from typing import Any
 
 from ..expressions import Env
 from ..numbers import ONE, ZERO, clamp, plain
-from .base import BuildContext, Judgment, Operand, Outcome, Rule, pct
+from .base import BuildContext, Judgment, Operand, Outcome, PointsFunction, Rule, pct
 
 
 class RatioRule(Rule):
@@ -27,6 +27,10 @@ class RatioRule(Rule):
         share = clamp(rate, ZERO, ONE)
         return Outcome(weight * share, lambda: self._explain(rate, share, weight), lambda: self._shown(rate), "100%",
                        rate >= ONE, rate)
+
+    def points_function(self, weight: Decimal) -> PointsFunction:
+        value = self.value.value
+        return lambda env, judgment: weight * clamp(value(env), ZERO, ONE)
 
     def _shown(self, rate: Decimal) -> str:
         return self.value.show(rate) if self.value.kind == "percent" else pct(rate)

@@ -17,18 +17,21 @@ written explanation; it never changes the score.
 """
 from __future__ import annotations
 
+import operator
 from decimal import Decimal
 from typing import Any
 
 from ..expressions import Env
 from ..numbers import ONE, ZERO, clamp, plain
-from .base import NUMBER_OR_TEXT, BuildContext, Judgment, Operand, Outcome, Rule, pct
+from .base import NUMBER_OR_TEXT, BuildContext, Judgment, Operand, Outcome, PointsFunction, Rule, pct
 
 _OPS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "=", "between": "between"}
 #: Strict targets (超过8万单 → ">") score partial points like their non-strict direction.
 _DIRECTION = {">": ">=", "<": "<="}
 #: The signs as schemes print them (≥5家, ≤350万元) are accepted for their ASCII forms.
 _ALIASES = {"≥": ">=", "≤": "<=", "＞": ">", "＜": "<", "=": "==", "＝": "=="}
+#: Whether a ``>=``/``<=`` target is met, by op and strictness (the fast path of ``_met``).
+_MET = {">=": {False: operator.ge, True: operator.gt}, "<=": {False: operator.le, True: operator.lt}}
 _PARTIALS = ("none", "proportional", "linear", "pass_line", "stepped")
 
 
@@ -94,6 +97,23 @@ class TargetRule(Rule):
         points = weight * share
         return Outcome(points, lambda: self._explain(env, actual, share, met, weight),
                        lambda: self.value.show(actual), lambda: self._target_cell(env), met, self._completion(actual, low))
+
+    def points_function(self, weight: Decimal) -> PointsFunction:
+        """For the usual ``≥``/``≤`` target of a constant, on a named value: no Outcome built."""
+        low, name = self.low.constant, self.value.expression.name if self.value.expression else None
+        if self.op not in _MET or low is None or name is None or self.high is not None:
+            return super().points_function(weight)
+        met, strict, value, partial = _MET[self.op][self.strict], self.strict, self.value.value, self._partial
+
+        def points(env: Env, judgment: Judgment | None) -> Decimal:
+            actual = env[name]
+            if type(actual) is not Decimal:
+                actual = value(env)  # a yes/no counts 1/0; text is refused, in words
+            if met(actual, low):
+                return weight * ONE
+            return weight * clamp(partial(env, actual, low, low), ZERO, ONE)
+
+        return points
 
     def _explain(self, env: Env, actual: Decimal, share: Decimal, met: bool, weight: Decimal) -> str:
         verdict = "met" if met else f"not met, {self._partial_words()} → {pct(share)}"
