@@ -99,16 +99,17 @@ class TargetRule(Rule):
                        lambda: self.value.show(actual), lambda: self._target_cell(env), met, self._completion(actual, low))
 
     def points_function(self, weight: Decimal) -> PointsFunction:
-        """For the usual ``≥``/``≤`` target of a constant, on a named value: no Outcome built."""
-        low, name = self.low.constant, self.value.expression.name if self.value.expression else None
-        if self.op not in _MET or low is None or name is None or self.high is not None:
+        """For the usual ``≥``/``≤`` target of a named value: no Outcome built."""
+        constant, name = self.low.constant, self.value.expression.name if self.value.expression else None
+        if self.op not in _MET or name is None or self.high is not None:
             return super().points_function(weight)
-        met, strict, value, partial = _MET[self.op][self.strict], self.strict, self.value.value, self._partial
+        met, value, target, partial = _MET[self.op][self.strict], self.value.value, self.low.value, self._partial
 
         def points(env: Env, judgment: Judgment | None) -> Decimal:
             actual = env[name]
             if type(actual) is not Decimal:
                 actual = value(env)  # a yes/no counts 1/0; text is refused, in words
+            low = constant if constant is not None else target(env)
             if met(actual, low):
                 return weight * ONE
             return weight * clamp(partial(env, actual, low, low), ZERO, ONE)
