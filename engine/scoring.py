@@ -18,12 +18,12 @@ deferred until someone reads them (:data:`~engine.rules.base.Text`).
 from __future__ import annotations
 
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from .errors import Problem, ScoringError, SubmissionError
 from .expressions import Expression, ExpressionError, Value
 from .model import DeductionRule, Indicator, Rubric
-from .numbers import ARITHMETIC_ERRORS, ZERO, fixed, plain, round_half_up
+from .numbers import ARITHMETIC_ERRORS, ZERO, fixed, plain
 from .result import Deduction, Detail, NodeResult, Result
 from .rules import Judgment, JudgmentNeeded
 from .rules.base import Outcome, PointsFunction, Rule, text
@@ -112,7 +112,7 @@ class _Scorer:
             score = base - sum([d.points for d in deductions], ZERO)
         else:
             deductions, score = (), base
-        detail = _LeafDetail(step, self.env, judgment, weight, base, deductions, score)
+        detail = [(_leaf_detail, step, self.env, judgment, weight, base, deductions, score)]  # worked out when read
         return _new(NodeResult, (node.id, node.label, node.level, weight, score, (), step.kind, base, deductions,
                                  detail, True, judgment.reason if judgment else ""))
 
@@ -121,11 +121,11 @@ class _Scorer:
         wanted = [(self._deduction_points(rule, node), rule.reason, "rule") for rule in node.deductions]
         if judgment is not None:
             wanted += [(points, reason, "evaluator") for points, reason in judgment.deductions]
-        applied, left = [], base
+        applied, left, quantum = [], base, _QUANTA[precision]
         for points, reason, source in wanted:
             if scale is not None:
                 points = points * scale
-            cut = round_half_up(min(points, left), precision)  # at most what is left (扣完为止)
+            cut = min(points, left).quantize(quantum, rounding=ROUND_HALF_UP)  # at most what is left (扣完为止)
             if cut > 0:
                 applied.append(Deduction(cut, reason, source))
                 left -= cut
@@ -215,24 +215,13 @@ def plan(rubric: Rubric) -> tuple[_Leaf | _Parent, ...]:
     return cached
 
 
-class _LeafDetail:
-    """A leaf's :class:`Detail`, worked out from the rule's full :class:`Outcome` when first read."""
-
-    __slots__ = ("_args", "_detail")
-
-    def __init__(self, *args: Any) -> None:
-        self._args: tuple[Any, ...] = args
-        self._detail: Detail | None = None
-
-    def __call__(self) -> Detail:
-        if self._detail is None:
-            step, env, judgment, weight, base, deductions, score = self._args
-            outcome = step.rule.score(env, step.weight, judgment)
-            explanation = _explain(outcome, base, deductions, score, weight, step.precision)
-            self._detail = Detail(text(outcome.target) or step.rule.target_text(), text(outcome.actual), outcome.met,
-                                  explanation, outcome.ratio)
-            self._args = ()
-        return self._detail
+def _leaf_detail(step: _Leaf, env: dict[str, Value], judgment: Judgment | None, weight: Decimal, base: Decimal,
+                 deductions: tuple[Deduction, ...], score: Decimal) -> Detail:
+    """A leaf's :class:`Detail`, from the rule's full :class:`Outcome` (the words are built only here)."""
+    outcome = step.rule.score(env, step.weight, judgment)
+    explanation = _explain(outcome, base, deductions, score, weight, step.precision)
+    return Detail(text(outcome.target) or step.rule.target_text(), text(outcome.actual), outcome.met, explanation,
+                  outcome.ratio)
 
 
 def _explain(outcome: Outcome, base: Decimal, deductions: tuple[Deduction, ...], score: Decimal, weight: Decimal,
