@@ -147,7 +147,15 @@ class Result:
     veto: str | None = None
 
     def nodes(self) -> list[NodeResult]:
-        return [node for top in self.indicators for node in top.walk()]
+        """Every indicator's result, depth first (each parent before its children)."""
+        found: list[NodeResult] = []
+        stack = list(reversed(self.indicators))
+        while stack:
+            node = stack.pop()
+            found.append(node)
+            if node.children:
+                stack.extend(reversed(node.children))
+        return found
 
     def node(self, node_id: str) -> NodeResult | None:
         return next((n for n in self.nodes() if n.id == node_id), None)

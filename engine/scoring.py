@@ -23,6 +23,7 @@ from typing import NamedTuple
 from .errors import Problem, ScoringError, SubmissionError
 from .expressions import Expression, ExpressionError, Value
 from .model import DeductionRule, Indicator, Rubric
+from .plan_compiler import CompiledTree, compile_plan
 from .numbers import ARITHMETIC_ERRORS, ZERO, fixed, plain
 from .result import Deduction, Detail, NodeResult, Result
 from .rules import Judgment, JudgmentNeeded
@@ -50,7 +51,13 @@ class _Scorer:
         self.weights = self._effective_weights() if self.skipped else None
 
     def result(self) -> Result:
-        nodes = self._tree() if self.weights is None else tuple([self._node(top) for top in self.rubric.indicators])
+        if self.weights is not None:
+            nodes = tuple([self._node(top) for top in self.rubric.indicators])
+        else:
+            try:
+                nodes = compiled(self.rubric)(self, self.env, self.judgments)
+            except Exception:  # the compiled walk does not locate errors: the reference walk raises them located
+                nodes = self._tree()
         total = sum([n.score for n in nodes], ZERO)
         grade, veto = self.rubric.grades.grade(total), None
         for rule in self.rubric.veto:
@@ -106,7 +113,7 @@ class _Scorer:
         scale = None if weight is step.weight or weight == step.weight else (weight / step.weight if step.weight else ZERO)
         if scale is not None:
             points = points * scale
-        base = points.quantize(step.quantum, rounding=ROUND_HALF_UP)
+        base = points.quantize(step.quantum, ROUND_HALF_UP)
         if node.deductions or judgment is not None and judgment.deductions:
             deductions = self._deductions(node, judgment, base, scale, step.precision)
             score = base - sum([d.points for d in deductions], ZERO)
@@ -125,7 +132,7 @@ class _Scorer:
         for points, reason, source in wanted:
             if scale is not None:
                 points = points * scale
-            cut = min(points, left).quantize(quantum, rounding=ROUND_HALF_UP)  # at most what is left (扣完为止)
+            cut = min(points, left).quantize(quantum, ROUND_HALF_UP)  # at most what is left (扣完为止)
             if cut > 0:
                 applied.append(Deduction(cut, reason, source))
                 left -= cut
@@ -169,6 +176,15 @@ class _Scorer:
         for key in by_remainder[:spare]:
             floors[key] += unit
         return floors
+
+
+def compiled(rubric: Rubric) -> CompiledTree:
+    """The rubric's plan as one compiled function (:mod:`engine.plan_compiler`), made on first use."""
+    cached = rubric.__dict__.get("_compiled_plan")
+    if cached is None:
+        cached = rubric.__dict__["_compiled_plan"] = compile_plan(plan(rubric), lambda step: type(step) is _Leaf,
+                                                                  _leaf_detail)
+    return cached
 
 
 class _Leaf(NamedTuple):

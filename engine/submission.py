@@ -23,12 +23,15 @@ from .document import Document, PathKey, load_file
 from .errors import Problem, SubmissionError
 from .expressions import Value
 from .model import Input, Rubric
-from .numbers import HUNDRED, parse_decimal, parse_percent, plain
+from .numbers import HUNDRED, MAX_DIGITS, parse_decimal, parse_percent, plain
 from .rules import Judgment
 from .suggest import did_you_mean
 
 TOP_KEYS = ("subject", "values", "judgments", "claims")
 _JUDGMENT_KEYS = frozenset(("points", "deductions", "reason"))
+_FULL = Judgment()
+_PERCENT_SIGNS = ("%", "％")
+_new = tuple.__new__  # a NamedTuple from its full tuple of fields, without the keyword handling
 _TRUE, _FALSE = ("是", "yes", "true", "y", "有"), ("否", "no", "false", "n", "无")
 
 
@@ -177,7 +180,9 @@ class _Checker:
         given = raw.get("deductions")
         deductions = self.deductions(given, path) if given else ()
         reason = raw.get("reason")
-        return Judgment(points, deductions, str(reason) if reason else "")
+        if points is None and not deductions and not reason:
+            return _FULL  # the usual judgment, {deductions: []}: one shared record
+        return _new(Judgment, (points, deductions, str(reason) if reason else ""))
 
     def deductions(self, given: Any, path: PathKey) -> tuple[tuple[Decimal, str], ...]:
         if not isinstance(given, list):
@@ -229,11 +234,21 @@ def reader(spec: Input) -> Reader:
     low, high, whole = spec.minimum, spec.maximum, spec.type == "integer"
     points = spec.type == "percent" and spec.percent_entry == "points"
 
+    percent = spec.type == "percent"
+
     def read(raw: Any) -> Value | _Bad:
-        if type(raw) is Decimal and raw.is_finite() and not (whole and raw != raw.to_integral_value()):
+        kind = type(raw)
+        if kind is Decimal and raw.is_finite() and -MAX_DIGITS <= raw.adjusted() <= MAX_DIGITS and not (
+                whole and raw != raw.to_integral_value()):
             value = raw / HUNDRED if points else raw
-            if (low is None or value >= low) and (high is None or value <= high):
-                return value
+        elif kind is str and percent and raw[-1:] in _PERCENT_SIGNS:
+            value = parse_percent(raw)  # "97%" → 0.97; None (not a percent) → coerce says what is wrong
+            if value is None:
+                return coerce(raw, spec)
+        else:
+            return coerce(raw, spec)
+        if (low is None or value >= low) and (high is None or value <= high):
+            return value
         return coerce(raw, spec)
 
     return read
@@ -284,6 +299,8 @@ def _number(raw: Any, spec: Input) -> Decimal | _Bad:
         raw = number
     if not isinstance(raw, Decimal) or not raw.is_finite():
         return _Bad(f"expected a finite number, got {raw}")
+    if not -MAX_DIGITS <= raw.adjusted() <= MAX_DIGITS:  # as text reads them: no real figure needs more
+        return _Bad(f"expected a number of at most {MAX_DIGITS} digits, got {raw}")
     if spec.type == "integer" and raw != raw.to_integral_value():
         return _Bad(f"expected a whole number, got {plain(raw)}")
     if spec.type == "percent" and spec.percent_entry == "points":
