@@ -162,19 +162,31 @@ class _Scorer:
                                        path=where)) from None
 
     def _effective_weights(self) -> dict[str, Decimal]:
-        """Weight of each applicable leaf, rescaled so that they add up to the total."""
+        """Weight of each applicable leaf, rescaled so that they add up to the total.
+
+        Each weight is rounded down to its leaf's own unit (0.01, or 1 for a whole-point leaf,
+        which could never score a fractional weight in full), then the largest remainders
+        get one more unit each while what is left allows, and what is still left goes to
+        leaves whose unit fits it.
+        """
         ancestry = self.rubric.ancestry
         leaves = [n for n in self.rubric.leaves if not self.skipped.intersection(ancestry[n.id])]
         applicable = sum((n.weight for n in leaves), ZERO)
         if applicable == 0:
             return {n.id: n.weight for n in leaves}
-        unit = _QUANTA[self.rubric.precision]
+        units = {n.id: _QUANTA[_precision(n, self.rubric)] for n in leaves}
         exact = {n.id: n.weight * self.rubric.total / applicable for n in leaves}
-        floors = {k: (v / unit).to_integral_value(rounding=ROUND_FLOOR) * unit for k, v in exact.items()}
-        spare = int((self.rubric.total - sum(floors.values(), ZERO)) / unit)
+        floors = {k: (v / units[k]).to_integral_value(rounding=ROUND_FLOOR) * units[k] for k, v in exact.items()}
+        spare = self.rubric.total - sum(floors.values(), ZERO)
         by_remainder = sorted(exact, key=lambda k: exact[k] - floors[k], reverse=True)
-        for key in by_remainder[:spare]:
-            floors[key] += unit
+        for key in by_remainder:
+            if units[key] <= spare and exact[key] > floors[key]:
+                floors[key] += units[key]
+                spare -= units[key]
+        for key in by_remainder:  # what whole-point leaves could not take goes to the finer ones
+            while spare and units[key] <= spare:
+                floors[key] += units[key]
+                spare -= units[key]
         return floors
 
 
