@@ -128,6 +128,57 @@ def test_veto_and_not_applicable_are_shown(tmp_path: Path) -> None:
     assert "100.00 / 100" in result.stdout  # the applicable indicator is rescaled to the total
 
 
+WIDE_TABLES = [("qingdao@2020", EXAMPLE), ("wuhan@2017", "examples/wuhan-2017.yaml"),
+               ("yiyang@2022", "examples/yiyang-2022.yaml"),
+               ("examples/tutorial/rubric.yaml", "examples/tutorial/submission.yaml")]
+FIGURE = re.compile(r"\d[\d.,]*%?")
+
+
+def _figures(text: str) -> set[str]:
+    """Every figure written in ``text`` (``2307.5``, ``50%``, ``2017``), a guide's cut end left out."""
+    return set(FIGURE.findall(re.sub(r"\S* …", "", text)))
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+@pytest.mark.parametrize(("reference", "submission"), WIDE_TABLES)
+def test_table_fits_the_width_with_every_column_and_no_figure_split(reference: str, submission: str, columns: int) -> None:
+    from rich.cells import cell_len
+
+    out = rubric("score", reference, submission, COLUMNS=str(columns)).stdout
+    lines = out.splitlines()
+    assert max(cell_len(line) for line in lines) <= columns
+    rule = next(n for n, line in enumerate(lines) if set(line) == {"─"})
+    header = " ".join(lines[2:rule])
+    assert all(name in header.split() for name in ("指标", "分值", "指标值", "实际完成值", "得分", "扣分")), header
+    model = engine.load_rubric(reference if reference.endswith(".yaml") else f"rubrics/{reference.replace('@', '/')}.yaml")
+    want = engine.score(model, engine.load_submission(submission, model))
+    written, at = set(), rule
+    reasons = squash("".join(re.sub(r"\s{3,}[\d.]+$", "", line) for line in lines))  # the Lost figures out
+    for node in want.nodes():  # in table order: each row is the next line starting with its label
+        at = next(n for n in range(at + 1, len(lines)) if lines[n].strip().startswith(node.label[:4]))
+        row = lines[at]
+        written |= _figures(node.label) | _figures(node.target or "") | _figures(node.actual or "")
+        written |= {fixed(node.score, 2), fixed(node.lost, 2), str(node.weight)}
+        assert fixed(node.score, 2) in row.split()  # the score on the label's first line, whole
+        if node.lost:
+            assert row.split()[-1] == fixed(node.lost, 2)  # the Lost column is there
+        for short in (node.actual, node.target if node.kind != "judged" else None):
+            if short and cell_len(short) <= 16:
+                assert short in row, f"{short!r} not whole in {row!r}"
+        for deduction in node.deductions:
+            written |= _figures(deduction.reason) | {fixed(deduction.points, 2)}
+            assert squash(deduction.reason) in reasons
+    # a figure split over two lines leaves pieces (``23`` / ``07.5``, ``6548`` / ``.5``) that were never written
+    shown = _figures("\n".join(lines[rule + 1:])) - {fixed(want.total, 2), fixed(want.max - want.total, 2), "100"}
+    assert shown <= written, sorted(shown - written)
+
+
+def test_a_narrow_terminal_still_draws_every_row() -> None:
+    out = rubric("score", "qingdao@2020", EXAMPLE, COLUMNS="50").stdout
+    assert "总分 Total: 96.65 / 100" in out and "Traceback" not in out
+    assert squash("年中追加2307.5万元") in squash(out) and "2307.5" in out
+
+
 # -- the other formats -------------------------------------------------------------------------
 def test_json_is_the_result_shape() -> None:
     result = rubric("score", "qingdao@2020", EXAMPLE, "--format", "json")
