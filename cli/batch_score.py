@@ -25,10 +25,6 @@ from .rows import Scored
 SHOWN_FAILURES = 100
 
 
-def any_batch(sources: Sequence[str]) -> bool:
-    return any(is_batch(source) for source in sources)
-
-
 def pending(rubric: Rubric, sources: Sequence[str]) -> Iterator[tuple[str, Pending | RubricError]]:
     """Every submission the arguments name, in order, read but not checked: batches row by row."""
     for source in sources:
@@ -84,6 +80,8 @@ def stream_scores(rubric: Rubric, sources: Sequence[str], format: str, output: P
             if item.result is None:
                 failures += 1
                 if output is None or failures <= SHOWN_FAILURES:
+                    if output is None:
+                        sys.stdout.flush()  # the failed row, then its problems: in that order on a terminal
                     print_problems(item.problems)
     tally = writer.tally
     _report(tally.scored, tally.failed, output)

@@ -197,12 +197,31 @@ def test_json_of_several_submissions_is_a_list(tmp_path: Path) -> None:
 def test_csv_is_one_row_per_submission_with_level_one_scores(tmp_path: Path) -> None:
     lower = lower_copy(tmp_path)
     result = rubric("score", "qingdao@2020", EXAMPLE, lower, "--format", "csv")
-    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert result.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
     model = engine.load_rubric(RUBRIC)
-    assert rows[0] == ["subject", "total", "grade", *(n.id for n in model.indicators)]
-    for row, path in zip(rows[1:], (EXAMPLE, lower), strict=True):
+    assert [row["位置 location"] for row in rows] == [EXAMPLE, lower]
+    for row, path in zip(rows, (EXAMPLE, lower), strict=True):
         want = expected(path)
-        assert row == [want.subject, fixed(want.total, 2), want.grade, *(fixed(n.score, 2) for n in want.indicators)]
+        assert (row["项目 subject"], row["状态 status"], row["总分 total"], row["等级 grade"]) == (
+            want.subject, "ok", fixed(want.total, 2), want.grade)
+        assert [row[f"{n.label} 得分"] for n in model.indicators] == [fixed(n.score, 2) for n in want.indicators]
+
+
+def test_csv_of_several_files_keeps_the_failed_ones_like_a_batch(tmp_path: Path) -> None:
+    """Nothing is silently lost: a file that fails is a row with status 'failed' and its problems."""
+    broken, _ = broken_copy(tmp_path)
+    files = rubric("score", "qingdao@2020", EXAMPLE, broken, "-f", "csv")
+    assert files.exit_code == 1 and "values.services_done" in files.stderr
+    rows = list(csv.DictReader(io.StringIO(files.stdout)))
+    assert [(row["位置 location"], row["状态 status"]) for row in rows] == [(EXAMPLE, "ok"), (broken, "failed")]
+    assert "values.services_done: expected a whole number" in rows[1]["原因 reason"]
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    for name, path in (("a.yaml", EXAMPLE), ("b.yaml", broken)):
+        (folder / name).write_bytes(Path(path).read_bytes())
+    batch = list(csv.reader(io.StringIO(rubric("score", "qingdao@2020", str(folder), "-f", "csv").stdout)))
+    assert list(csv.reader(io.StringIO(files.stdout)))[0] == batch[0]  # the same columns as a batch
 
 
 def test_markdown_is_a_pasteable_table() -> None:
