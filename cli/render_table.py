@@ -113,7 +113,7 @@ def print_summary(console: Console, outcomes: Sequence[Scored], rubric: Rubric) 
     for number, outcome in enumerate(outcomes, 1):
         result = outcome.result
         if result is None:
-            table.add_row(*_texts(str(number), "—", outcome.file, "—", NOT_SCORED), style="red")
+            table.add_row(*_texts(str(number), outcome.subject or "—", outcome.file, "—", NOT_SCORED), style="red")
         else:
             table.add_row(*_texts(str(number), result.subject, outcome.file, fixed(result.total, result.precision),
                                   result.grade), style=_style(_share(result)))

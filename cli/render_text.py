@@ -35,7 +35,8 @@ def summary_data(outcomes: Sequence[Scored], rubric: Rubric) -> dict[str, Any]:
     rows: list[dict[str, Any]] = []
     for outcome in outcomes:
         if outcome.result is None:
-            rows.append({"file": outcome.file, "errors": [str(p) for p in outcome.problems]})
+            rows.append({"file": outcome.file, **({"subject": outcome.subject} if outcome.subject else {}),
+                         "errors": [str(p) for p in outcome.problems]})
         else:
             rows.append({"file": outcome.file, "subject": outcome.result.subject,
                          "total": json_number(outcome.result.total), "grade": outcome.result.grade})
@@ -74,7 +75,7 @@ def markdown_summary(outcomes: Sequence[Scored], rubric: Rubric) -> str:
     for number, outcome in enumerate(outcomes, 1):
         result = outcome.result
         if result is None:
-            lines.append(_line((str(number), "—", outcome.file, "—", NOT_SCORED)))
+            lines.append(_line((str(number), outcome.subject or "—", outcome.file, "—", NOT_SCORED)))
         else:
             lines.append(_line((str(number), result.subject, outcome.file, fixed(result.total, result.precision), result.grade)))
     lines += ["", counts_text(grade_counts(outcomes, rubric.grades.labels()))]

@@ -89,15 +89,16 @@ def score(
 
 def score_one(rubric: Rubric, path: str) -> Scored:
     """One submission scored, or the problems that stopped it (never an exception for bad input)."""
-    from engine import RubricError, load_submission
+    from engine import RubricError
     from engine import score as score_submission
+    from engine.batch import load_one
 
     from .rows import Scored
 
     try:
-        return Scored(path, score_submission(rubric, load_submission(path, rubric)))
+        return Scored(path, score_submission(rubric, load_one(path, rubric)))
     except RubricError as exc:
-        return Scored(path, None, tuple(exc.problems))
+        return Scored(path, None, tuple(exc.problems), exc.subject)
 
 
 def _needs_batch_reader(source: str) -> bool:

@@ -268,12 +268,14 @@ def test_one_broken_among_several_exits_1_and_the_others_are_scored(tmp_path: Pa
     result = rubric("score", "qingdao@2020", EXAMPLE, broken, lower, "--summary", COLUMNS="300")  # long tmp paths
     assert result.exit_code == 1
     assert "values.services_done" in result.stderr
-    assert re.search(rf"2\s+—\s+{re.escape(broken)}\s+—\s+not scored", result.stdout)
+    assert re.search(rf"2\s+2020年度口岸大通关补助资金项目\s+{re.escape(broken)}\s+—\s+not scored", result.stdout)  # its subject kept
     assert "96.65" in result.stdout and fixed(expected(lower).total, 2) in result.stdout
     assert "优 2 · 良 0 · 中 0 · 差 0 · not scored 1" in result.stdout
     as_json = rubric("score", "qingdao@2020", EXAMPLE, broken, lower, "-f", "json")
     assert as_json.exit_code == 1
     assert [d["subject"] for d in json.loads(as_json.stdout)] == [expected().subject, expected(lower).subject]
+    summary = json.loads(rubric("score", "qingdao@2020", broken, lower, "-f", "json", "--summary").stdout)
+    assert summary["submissions"][0]["subject"] == "2020年度口岸大通关补助资金项目" and summary["submissions"][0]["errors"]
 
 
 def test_missing_files_and_unknown_rubrics_exit_2() -> None:
