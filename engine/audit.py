@@ -23,8 +23,7 @@ from .model import Rubric
 from .numbers import ONE, ZERO, percent_text, plain
 from .result import NodeResult, Result
 from .scoring import score
-from .submission import Submission
-from .suggest import did_you_mean
+from .submission import Submission, check_claims
 
 ERROR, WARNING = "error", "warning"
 
@@ -98,36 +97,16 @@ class AuditReport:
 
 
 def read_claims(submission: Submission, rubric: Rubric) -> Claims:
-    """The claimed figures of a submission, checked: unknown indicators and non-numbers refused."""
-    raw, problems = submission.claims, []
-    ids = [n.id for n in rubric.nodes()]
-
-    def bad(path: str, message: str) -> None:
-        problems.append(Problem(message, submission.file, path=f"claims.{path}"))
-
-    scores: dict[str, Decimal] = {}
-    for key, value in (raw.get("scores") or {}).items():
-        if key not in ids:
-            bad(f"scores.{key}", f"no indicator '{key}'{did_you_mean(key, ids)}")
-        elif not isinstance(value, Decimal) or not value.is_finite():
-            bad(f"scores.{key}", f"expected a number, got {value!r}")
-        else:
-            scores[key] = value
-    reasons = {str(k): str(v) for k, v in (raw.get("reasons") or {}).items() if v is not None}
-    for key in reasons:
-        if key not in ids:
-            bad(f"reasons.{key}", f"no indicator '{key}'{did_you_mean(key, ids)}")
-    total = raw.get("total")
-    if total is not None and (not isinstance(total, Decimal) or not total.is_finite()):
-        bad("total", f"expected a number, got {total!r}")
-        total = None
-    for key in raw:
-        if key not in ("total", "grade", "scores", "reasons"):
-            bad(key, f"unknown key '{key}'{did_you_mean(key, ('total', 'grade', 'scores', 'reasons'))}")
+    """The claimed figures of a submission; a :class:`SubmissionError` (located) if any is wrong."""
+    raw = submission.claims
+    problems = list(submission.claim_problems) or check_claims(
+        raw, rubric, lambda path, message: Problem(message, submission.file, path=".".join(map(str, path))))
     if problems:
         raise SubmissionError(problems)
+    scores = {str(key): value for key, value in (raw.get("scores") or {}).items()}
+    reasons = {str(k): str(v) for k, v in (raw.get("reasons") or {}).items() if v is not None}
     grade = raw.get("grade")
-    return Claims(total, str(grade) if grade is not None else None, scores, reasons)
+    return Claims(raw.get("total"), str(grade) if grade is not None else None, scores, reasons)
 
 
 def audit(rubric: Rubric, submission: Submission) -> AuditReport:

@@ -76,3 +76,46 @@ def test_an_unknown_claimed_indicator_is_unusable_input(tmp_path: Path) -> None:
     result = run("audit", "yiyang@2022", str(path))
     assert result.exit_code == 2
     assert "claims.scores.taxes: no indicator 'taxes'; did you mean 'tax'?" in result.stderr
+
+
+def _claims_changed(tmp_path: Path, old: str, new: str) -> tuple[Path, int]:
+    text = Path(CLAIMED).read_text(encoding="utf-8")
+    assert old in text
+    text = text.replace(old, new)
+    path = tmp_path / "claims.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path, text.splitlines().index(next(line for line in text.splitlines() if new.strip() in line)) + 1
+
+
+def test_claim_errors_are_located_like_value_errors(tmp_path: Path) -> None:
+    path, line = _claims_changed(tmp_path, "    tax: 20", "    tax: 二十")
+    result = run("audit", "yiyang@2022", str(path))
+    assert result.exit_code == 2
+    assert result.stderr == f'{path}:{line}:5: claims.scores.tax: expected a number, got "二十"\n'
+    path, line = _claims_changed(tmp_path, "  total: 100 ", "  totl: 100 ")
+    result = run("audit", "yiyang@2022", str(path))
+    assert result.stderr == f"{path}:{line}:3: claims.totl: unknown key 'totl'; did you mean 'total'?\n"
+    path, line = _claims_changed(tmp_path, "  reasons: {}", "  reasons: [a, b]")
+    assert run("audit", "yiyang@2022", str(path)).stderr == (
+        f"{path}:{line}:3: claims.reasons: expected a mapping of indicator id → 偏差原因, got a list\n")
+
+
+def test_claim_errors_in_a_table_row_name_the_row_and_column(tmp_path: Path) -> None:
+    source = tmp_path / "tables.csv"
+    facts = {"initial_budget": 350, "budget": 350, "spent": 350, "key_firms": 30, "smuggling_rank": 1,
+             "tax_revenue": 3328.9, "clearance_time_cut": "50%", "satisfaction": "97%"}
+    source.write_text(",".join(["subject", *facts, "claims.scores.tax"]) + "\n"
+                      + ",".join(["甲", *map(str, facts.values()), "二十"]) + "\n", encoding="utf-8")
+    from engine import load_rubric
+    from engine.batch import iter_submissions
+
+    (location, failed), = iter_submissions(source, load_rubric("rubrics/yiyang/2022.yaml"))
+    assert [str(p) for p in failed.problems] == [f'{source}:2:10: claims.scores.tax: expected a number, got "二十"']
+
+
+def test_an_unknown_top_level_key_lists_the_keys_a_submission_has(tmp_path: Path) -> None:
+    path = tmp_path / "extra.yaml"
+    path.write_text(Path(CLAIMED).read_text(encoding="utf-8") + "extra_top: 1\n", encoding="utf-8")
+    result = run("audit", "yiyang@2022", str(path))
+    assert result.exit_code == 2
+    assert result.stderr.endswith("extra_top: unknown key 'extra_top'; expected one of subject, values, judgments, claims\n")
