@@ -161,7 +161,7 @@ def _claimed_nodes(ctx: _Context) -> Iterator[tuple[NodeResult, Decimal]]:
 
 def check_scores(ctx: _Context) -> Iterator[Finding]:
     for node, claimed in _claimed_nodes(ctx):
-        if claimed > node.weight or claimed < 0:
+        if claimed - node.weight > ctx.tolerance or claimed < -ctx.tolerance:
             yield Finding("score_out_of_range", f"claimed {plain(claimed)} for an indicator worth {plain(node.weight)} points",
                           node.id, node.label, claimed, node.weight)
         if abs(claimed - node.score) > ctx.tolerance:
@@ -189,11 +189,11 @@ def check_sums(ctx: _Context) -> Iterator[Finding]:
     scores = ctx.claims.scores
     for node, claimed in _claimed_nodes(ctx):
         parts = _parts(node.children, scores) if node.children else None
-        if parts is not None and parts != claimed:
+        if parts is not None and abs(parts - claimed) > ctx.tolerance:
             yield Finding("sum_mismatch", f"subtotal {plain(claimed)} but its claimed parts add up to {plain(parts)}",
                           node.id, node.label, claimed, parts)
     parts = _parts(ctx.result.indicators, scores)
-    if ctx.claims.total is not None and parts is not None and parts != ctx.claims.total:
+    if ctx.claims.total is not None and parts is not None and abs(parts - ctx.claims.total) > ctx.tolerance:
         yield Finding("sum_mismatch", f"total {plain(ctx.claims.total)} but the claimed scores add up to {plain(parts)}",
                       "total", "总分", ctx.claims.total, parts)
     if ctx.claims.total is not None and abs(ctx.claims.total - ctx.result.total) > ctx.tolerance:
@@ -220,10 +220,10 @@ def check_targets(ctx: _Context) -> Iterator[Finding]:
     for node, claimed in _claimed_nodes(ctx):
         if node.children or node.met is None:
             continue
-        if node.met and claimed < node.weight:
+        if node.met and node.weight - claimed > ctx.tolerance:
             yield Finding("met_but_lost", f"target met ({node.actual} against {node.target}) but only {plain(claimed)} of {plain(node.weight)} claimed",
                           node.id, node.label, claimed, node.weight)
-        if not node.met and claimed >= node.weight and node.weight > 0:
+        if not node.met and node.weight - claimed <= ctx.tolerance and node.weight > 0:
             yield Finding("missed_full_points", f"target missed ({node.actual} against {node.target}) but full {plain(claimed)} points claimed",
                           node.id, node.label, claimed, node.score)
 
@@ -233,7 +233,7 @@ def check_reasons(ctx: _Context) -> Iterator[Finding]:
         if node.children:
             continue
         claimed = ctx.claims.scores.get(node.id, node.score)
-        if claimed < node.weight and not ctx.reason(node):
+        if node.weight - claimed > ctx.tolerance and not ctx.reason(node):
             yield Finding("no_reason", f"{plain(node.weight - claimed)} points lost with no 偏差原因 given",
                           node.id, node.label, claimed, node.weight)
 

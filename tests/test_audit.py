@@ -79,6 +79,17 @@ def test_score_mismatch_beyond_tolerance_only() -> None:
     assert "score_mismatch" not in kinds(with_scores(execution=10.004))
 
 
+def test_the_tolerance_applies_to_every_comparison_of_points() -> None:
+    """19.996 for 20 is a rounding (tolerance 0.005 at two decimals), not a discrepancy, in every check."""
+    within = {**CLEAN, "scores": {**CLEAN["scores"], "tax_income": 39.996}}
+    assert kinds(within) == []  # no score_mismatch, sum_mismatch (subtotal and total), met_but_lost, no_reason
+    assert kinds(with_scores(tax_income=40.004)) == []  # nor score_out_of_range
+    assert "missed_full_points" in kinds(within, tax=1950)  # 39.996 is full points for a missed target
+    beyond = {**CLEAN, "scores": {**CLEAN["scores"], "tax_income": 39.99}}
+    assert set(kinds(beyond)) == {"score_mismatch", "sum_mismatch", "met_but_lost", "no_reason"}
+    assert "score_out_of_range" in kinds(with_scores(tax_income=40.01, effect=40.01))
+
+
 def test_subtotal_not_sum_of_parts() -> None:
     found = kinds(with_scores(output=49))
     assert "sum_mismatch" in found
