@@ -103,6 +103,8 @@ def _summary(report: AuditReport) -> str:
     head = f"computed {report.result.total} / {report.result.max} {report.result.grade}"
     if claimed is not None:
         head = f"claimed {claimed} {report.claims.grade or ''}; " + head
+    elif not report.claims.given:
+        head += "; no claimed figures given: only the facts were checked (over_target, ahead_of_budget, unspent)"
     if not report.findings:
         return f"{report.subject}: {head} — no findings (clean)"
     return f"{head}; {report.errors} error(s), {len(report.findings) - report.errors} warning(s)"

@@ -76,6 +76,11 @@ class Claims:
     scores: dict[str, Decimal] = field(default_factory=dict)
     reasons: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def given(self) -> bool:
+        """Whether the submission claims anything (a table with no claims is checked on its facts only)."""
+        return self.total is not None or self.grade is not None or bool(self.scores) or bool(self.reasons)
+
 
 @dataclass(frozen=True)
 class AuditReport:
@@ -92,7 +97,7 @@ class AuditReport:
         return {"subject": self.subject, "rubric": self.result.to_dict()["rubric"],
                 "claimed_total": plain(self.claims.total) if self.claims.total is not None else None,
                 "computed_total": plain(self.result.total), "computed_grade": self.result.grade,
-                "errors": self.errors, "warnings": len(self.findings) - self.errors,
+                "claims_given": self.claims.given, "errors": self.errors, "warnings": len(self.findings) - self.errors,
                 "findings": [f.to_dict() for f in self.findings]}
 
 
@@ -114,7 +119,8 @@ def audit(rubric: Rubric, submission: Submission) -> AuditReport:
     claims = read_claims(submission, rubric)
     result = score(rubric, submission)
     context = _Context(rubric, submission, result, claims)
-    findings = [finding for check in CHECKS for finding in check(context)]
+    checks = CHECKS if claims.given else FACT_CHECKS  # no claims: nothing to compare the rubric's scores with
+    findings = [finding for check in checks for finding in check(context)]
     return AuditReport(submission.subject, result, claims, tuple(findings))
 
 
@@ -272,6 +278,7 @@ def check_budget(ctx: _Context) -> Iterator[Finding]:
                               node.id, node.label, completion, execution)
 
 
+FACT_CHECKS: tuple[Callable[[_Context], Iterator[Finding]], ...] = (check_over_target, check_budget)
 CHECKS: tuple[Callable[[_Context], Iterator[Finding]], ...] = (
-    check_scores, check_sums, check_grade, check_targets, check_reasons, check_over_target, check_budget,
+    check_scores, check_sums, check_grade, check_targets, check_reasons, *FACT_CHECKS,
 )

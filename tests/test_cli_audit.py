@@ -119,3 +119,12 @@ def test_an_unknown_top_level_key_lists_the_keys_a_submission_has(tmp_path: Path
     result = run("audit", "yiyang@2022", str(path))
     assert result.exit_code == 2
     assert result.stderr.endswith("extra_top: unknown key 'extra_top'; expected one of subject, values, judgments, claims\n")
+
+
+def test_a_table_without_claims_says_so_and_reports_no_claim_findings() -> None:
+    result = run("audit", "examples/tutorial/rubric.yaml", "examples/tutorial/submission.yaml", "-f", "json")
+    assert result.exit_code == 0
+    report = json.loads(result.stdout)["reports"][0]
+    assert (report["claims_given"], report["findings"]) == (False, [])
+    table = run("audit", "examples/tutorial/rubric.yaml", "examples/tutorial/submission.yaml")
+    assert "no claimed figures given" in table.stdout and "claimed 2" not in table.stdout
