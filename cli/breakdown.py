@@ -47,14 +47,14 @@ class Breakdown:
         widths, headers = fit([line.row for line in self.lines], options.max_width)
         yield self.title
         for cells in headers:
-            yield _draw(cells, widths, "bold")
+            yield draw(cells, widths, "bold")
         yield Text("─" * min(table_width(widths), options.max_width))
         previous: Row | None = None
         for line in self.lines:
             if previous is not None and _starts_section(line.row):
                 yield Text("")
             for drawn in _row_lines(line.row, widths):
-                yield _draw(drawn, widths, line.style)
+                yield draw(drawn, widths, line.style)
             previous = line.row
 
 
@@ -153,11 +153,12 @@ def _row_lines(row: Row, widths: Sequence[int]) -> list[list[str]]:
     return [[column[n] if n < len(column) else "" for column in columns] for n in range(height)]
 
 
-def _draw(cells: Sequence[str], widths: Sequence[int], style: str) -> Text:
-    """One line of cells: a deduction's reason may run past its column into the empty ones after it."""
+def draw(cells: Sequence[str], widths: Sequence[int], style: str, right: frozenset[int] = RIGHT) -> Text:
+    """One line of cells (those in ``right`` justified right); a long cell, such as a deduction's
+    reason, may run past its column into the empty ones after it."""
     out, position = " " * EDGE, EDGE
     for column, (text, width) in enumerate(zip(cells, widths)):
-        start = position + (width - cell_len(text) if column in RIGHT else 0)
+        start = position + (width - cell_len(text) if column in right else 0)
         if text:
             out += " " * max(start - cell_len(out), 0) + text
         position += width + GAP

@@ -20,7 +20,7 @@ from typing import Any
 
 from .errors import Problem, SubmissionError
 from .model import Rubric
-from .numbers import ONE, ZERO, percent_text, plain
+from .numbers import ONE, ZERO, percent_text, plain, round_half_up
 from .result import NodeResult, Result
 from .scoring import score
 from .submission import Submission, check_claims
@@ -43,18 +43,47 @@ KINDS: dict[str, tuple[str, str]] = {
 }
 
 
+POINTS, PERCENT, GRADE = "points", "percent", "grade"
+
+#: What a finding's two figures are (``claimed`` and ``computed`` in its data), and their unit. Only
+#: the score kinds compare a claim with the rubric; the budget kinds compare two rates of the facts.
+FIGURES: dict[str, tuple[str, str, str]] = {
+    "score_mismatch": ("claimed score", "the rubric's score", POINTS),
+    "sum_mismatch": ("claimed subtotal", "sum of its claimed parts", POINTS),
+    "score_out_of_range": ("claimed score", "the indicator's points", POINTS),
+    "grade_mismatch": ("claimed grade", "grade of the claimed total", GRADE),
+    "grade_vs_computed": ("claimed grade", "the rubric's grade", GRADE),
+    "met_but_lost": ("claimed score", "the indicator's points", POINTS),
+    "missed_full_points": ("claimed score", "the rubric's score", POINTS),
+    "no_reason": ("claimed score", "the indicator's points", POINTS),
+    "over_target": ("completion rate", "rate that needs an explanation", PERCENT),
+    "ahead_of_budget": ("completion rate", "budget execution rate", PERCENT),
+    "unspent": ("budget execution rate", "lowest rate without a warning (1 − unspent)", PERCENT),
+}
+
+
 @dataclass(frozen=True)
 class Finding:
     kind: str
     message: str
     indicator: str = ""
     label: str = ""
-    claimed: Decimal | str | None = None
-    computed: Decimal | str | None = None
+    claimed: Decimal | str | None = None  # the first figure compared (see FIGURES: not always a claim)
+    computed: Decimal | str | None = None  # the figure it is compared with
+    names: tuple[str, str] | None = None  # what the two figures are, when not the kind's usual pair
 
     @property
     def severity(self) -> str:
         return KINDS[self.kind][0]
+
+    @property
+    def unit(self) -> str:
+        return FIGURES[self.kind][2]
+
+    @property
+    def figures(self) -> tuple[str, str]:
+        """What ``claimed`` and ``computed`` are: ``("budget execution rate", "lowest rate …")``."""
+        return self.names or FIGURES[self.kind][:2]
 
     @property
     def difference(self) -> Decimal | None:
@@ -62,11 +91,24 @@ class Finding:
             return self.claimed - self.computed
         return None
 
+    def shown(self, value: Decimal | str | None) -> str:
+        """A figure for people: a rate as a percent to 2 places (``71.43%``), points as given."""
+        if value is None:
+            return ""
+        if not isinstance(value, Decimal):
+            return value
+        return percent_text(value, 2) if self.unit == PERCENT else plain(value)
+
+    def rounded(self, value: Decimal | str | None) -> Decimal | str | None:
+        """A figure for data: a rate to 4 places (0.7143 for 71.43%), points as given."""
+        return round_half_up(value, 4) if self.unit == PERCENT and isinstance(value, Decimal) else value
+
     def to_dict(self) -> dict[str, Any]:
         show = lambda v: plain(v) if isinstance(v, Decimal) else v  # noqa: E731
         return {"kind": self.kind, "severity": self.severity, "indicator": self.indicator, "label": self.label,
-                "claimed": show(self.claimed), "computed": show(self.computed), "difference": show(self.difference),
-                "message": self.message}
+                "claimed": show(self.rounded(self.claimed)), "computed": show(self.rounded(self.computed)),
+                "difference": show(self.rounded(self.difference)), "unit": self.unit,
+                "figures": list(self.figures), "message": self.message}
 
 
 @dataclass(frozen=True)
@@ -107,7 +149,7 @@ def read_claims(submission: Submission, rubric: Rubric) -> Claims:
     problems = list(submission.claim_problems) or check_claims(
         raw, rubric, lambda path, message: Problem(message, submission.file, path=".".join(map(str, path))))
     if problems:
-        raise SubmissionError(problems)
+        raise SubmissionError(problems, submission.subject)
     scores = {str(key): value for key, value in (raw.get("scores") or {}).items()}
     reasons = {str(k): str(v) for k, v in (raw.get("reasons") or {}).items() if v is not None}
     grade = raw.get("grade")
@@ -119,7 +161,7 @@ def audit(rubric: Rubric, submission: Submission) -> AuditReport:
     claims = read_claims(submission, rubric)
     result = score(rubric, submission)
     context = _Context(rubric, submission, result, claims)
-    checks = CHECKS if claims.given else FACT_CHECKS  # no claims: nothing to compare the rubric's scores with
+    checks = CHECKS if claims.given else FACT_CHECKS  # with no claims, nothing to compare them with
     findings = [finding for check in checks for finding in check(context)]
     return AuditReport(submission.subject, result, claims, tuple(findings))
 
@@ -201,10 +243,10 @@ def check_sums(ctx: _Context) -> Iterator[Finding]:
     parts = _parts(ctx.result.indicators, scores)
     if ctx.claims.total is not None and parts is not None and abs(parts - ctx.claims.total) > ctx.tolerance:
         yield Finding("sum_mismatch", f"total {plain(ctx.claims.total)} but the claimed scores add up to {plain(parts)}",
-                      "total", "总分", ctx.claims.total, parts)
+                      "total", "总分", ctx.claims.total, parts, ("claimed total", "sum of the claimed scores"))
     if ctx.claims.total is not None and abs(ctx.claims.total - ctx.result.total) > ctx.tolerance:
         yield Finding("score_mismatch", f"claimed total {plain(ctx.claims.total)}, the rubric gives {plain(ctx.result.total)}",
-                      "total", "总分", ctx.claims.total, ctx.result.total)
+                      "total", "总分", ctx.claims.total, ctx.result.total, ("claimed total", "the rubric's total"))
 
 
 def check_grade(ctx: _Context) -> Iterator[Finding]:
@@ -238,10 +280,12 @@ def check_reasons(ctx: _Context) -> Iterator[Finding]:
     for node in ctx.result.nodes():
         if node.children:
             continue
-        claimed = ctx.claims.scores.get(node.id, node.score)
-        if node.weight - claimed > ctx.tolerance and not ctx.reason(node):
-            yield Finding("no_reason", f"{plain(node.weight - claimed)} points lost with no 偏差原因 given",
-                          node.id, node.label, claimed, node.weight)
+        claimed = ctx.claims.scores.get(node.id)
+        figure = claimed if claimed is not None else node.score  # not claimed: what the rubric gives
+        if node.weight - figure > ctx.tolerance and not ctx.reason(node):
+            yield Finding("no_reason", f"{plain(node.weight - figure)} points lost with no 偏差原因 given",
+                          node.id, node.label, figure, node.weight,
+                          None if claimed is not None else ("the rubric's score", "the indicator's points"))
 
 
 def check_over_target(ctx: _Context) -> Iterator[Finding]:
