@@ -288,6 +288,16 @@ def test_missing_files_and_unknown_rubrics_exit_2() -> None:
     assert (version.exit_code, version.stderr) == (2, "qingdao@2019: rubric 'qingdao' has no version 2019; versions: 2020\n")
 
 
+def test_outside_the_repository_a_reference_says_the_rubrics_folder_is_missing(tmp_path: Path,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = rubric("score", "qingdao", str(ROOT / EXAMPLE))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("qingdao: no rubric 'qingdao': the rubrics folder 'rubrics' does not exist here; ")
+    assert "--rubrics DIR or RUBRIC_PATH" in result.stderr
+    assert rubric("score", "qingdao", str(ROOT / EXAMPLE), "--rubrics", str(ROOT / "rubrics")).exit_code == 0
+
+
 def test_usage_errors_exit_2() -> None:
     assert rubric("score", "qingdao@2020").exit_code == 2
     assert rubric("score", "qingdao@2020", EXAMPLE, "--format", "pdf").exit_code == 2
