@@ -28,6 +28,7 @@ from .rules import Judgment
 from .suggest import did_you_mean
 
 TOP_KEYS = ("subject", "values", "judgments", "claims")
+CLAIM_KEYS = ("total", "grade", "scores", "reasons")
 _JUDGMENT_KEYS = frozenset(("points", "deductions", "reason"))
 _FULL = Judgment()
 _PERCENT_SIGNS = ("%", "％")
@@ -44,6 +45,9 @@ class Submission:
     judgments: dict[str, Judgment] = field(default_factory=dict)
     claims: dict[str, Any] = field(default_factory=dict)
     file: str = ""
+    #: What is wrong with the claims, located like any problem. Scoring ignores claims; ``rubric audit``
+    #: refuses a submission with any of these.
+    claim_problems: tuple[Problem, ...] = field(default=(), compare=False)
 
 
 def load_submission(path: str | Path, rubric: Rubric) -> Submission:
@@ -103,6 +107,7 @@ class _Checker:
         for key in data:
             if key not in TOP_KEYS:
                 hint = "; input values go under 'values:'" if key in self.rubric.inputs else did_you_mean(key, TOP_KEYS)
+                hint = hint or f"; expected one of {', '.join(TOP_KEYS)}"
                 self.problem((key,), f"unknown key '{key}'{hint}")
         values = self.values(data.get("values", {}))
         judgments = self.judgments(data.get("judgments") or {})
@@ -113,7 +118,8 @@ class _Checker:
         subject = data.get("subject")
         if subject is None or subject == "":
             subject = Path(self.doc.file).stem
-        return Submission(str(plain(subject) if isinstance(subject, Decimal) else subject), values, judgments, claims, self.doc.file)
+        return Submission(str(plain(subject) if isinstance(subject, Decimal) else subject), values, judgments, claims,
+                          self.doc.file, tuple(check_claims(claims, self.rubric, self.doc.problem)) if claims else ())
 
     # -- values ---------------------------------------------------------------------------
     def values(self, given: Any) -> dict[str, Value]:
@@ -199,6 +205,31 @@ class _Checker:
             else:
                 deductions.append((points, str(d["reason"])))
         return tuple(deductions)
+
+
+def check_claims(claims: dict[str, Any], rubric: Rubric, locate: Callable[[PathKey, str], Problem]) -> list[Problem]:
+    """The problems of a submission's claimed figures, each located by ``locate(path, message)``:
+    unknown keys, indicators the rubric does not have, claimed scores or total that are not numbers."""
+    problems: list[Problem] = []
+    ids = [node.id for node in rubric.nodes()] if claims.get("scores") or claims.get("reasons") else []
+    for part, what in (("scores", "claimed score"), ("reasons", "偏差原因")):
+        given = claims.get(part)
+        if given is not None and not isinstance(given, dict):
+            problems.append(locate(("claims", part), f"expected a mapping of indicator id → {what}, got {_show(given)}"))
+            continue
+        for key, value in (given or {}).items():
+            if key not in ids:
+                problems.append(locate(("claims", part, key), f"no indicator '{key}'{did_you_mean(str(key), ids)}"))
+            elif part == "scores" and not _finite(value):
+                problems.append(locate(("claims", part, key), f"expected a number, got {_show(value)}"))
+    total = claims.get("total")
+    if total is not None and not _finite(total):
+        problems.append(locate(("claims", "total"), f"expected a number, got {_show(total)}"))
+    for key in claims:
+        if key not in CLAIM_KEYS:
+            hint = did_you_mean(str(key), CLAIM_KEYS) or f"; expected one of {', '.join(CLAIM_KEYS)}"
+            problems.append(locate(("claims", key), f"unknown key '{key}'{hint}"))
+    return problems
 
 
 @dataclass(frozen=True)
