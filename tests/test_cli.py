@@ -104,7 +104,7 @@ def test_explain_gives_each_rule_in_words_and_its_arithmetic() -> None:
         if node.kind:
             assert squash(model.node(node.id).rule.describe(model.node(node.id).weight)) in output
             assert squash(node.explanation) in output
-    assert squash("9 项 ≥ 9 项: met → 8 × 100% = 8.00 → 8.00 / 8") in output
+    assert squash("9 项 ≥ 9 项 (完成率 100%): met → 8 × 100% = 8.00 → 8.00 / 8") in output
 
 
 def test_veto_and_not_applicable_are_shown(tmp_path: Path) -> None:

@@ -127,7 +127,9 @@ class TargetRule(Rule):
 
     def _explain(self, env: Env, actual: Decimal, share: Decimal, met: bool, weight: Decimal) -> str:
         verdict = "met" if met else f"not met, {self._partial_words()} → {pct(share)}"
-        return (f"{self.value.show(actual)} {self.symbol} {self.target_shown(env)}: {verdict} "
+        completion = self._completion(actual, self.low.value(env)) if self.high is None else None
+        rate = f" (完成率 {pct(completion)})" if completion is not None else ""
+        return (f"{self.value.show(actual)} {self.symbol} {self.target_shown(env)}{rate}: {verdict} "
                 f"→ {plain(weight)} × {pct(share)}")
 
     def _target_cell(self, env: Env) -> str:
