@@ -203,8 +203,18 @@ class _Builder:
 
     def _fits_precision(self, spec: dict[str, Any], path: PathKey, weight: Decimal) -> None:
         """A leaf's score is rounded to its precision, so its weight must be exact at that precision
-        (weight 2.5 at precision 0 would score 3 of 2.5, and totals could leave every grade band)."""
-        precision = int(spec.get("precision", self.data.get("precision", 2)))
+        (weight 2.5 at precision 0 would score 3 of 2.5, and totals could leave every grade band).
+        A leaf may round more coarsely than the rubric (whole points), never more finely: parents and
+        the total are shown at the rubric's precision, and 1.235 + 1.235 shown as 1.24 + 1.24 under 2.47
+        would not add up as printed."""
+        rubric_precision = int(self.data.get("precision", 2))
+        precision = int(spec.get("precision", rubric_precision))
+        if precision > rubric_precision:
+            self.problem(path + ("precision",), f"precision {precision} is finer than the rubric's precision {rubric_precision}: "
+                                                f"parents and the total are shown to {rubric_precision} decimals, so this leaf's "
+                                                f"{precision} would not add up as shown; use {rubric_precision} or fewer "
+                                                "(0 for whole points)")
+            return
         if round_half_up(weight, precision) != weight:
             self.problem(path + ("weight",), f"weight {plain(weight)} has more decimals than precision {precision} keeps: "
                                              f"full marks would be rounded to {plain(round_half_up(weight, precision))}; "

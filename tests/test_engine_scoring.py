@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 import engine
-from engine_helpers import D, leaf, points, rubric_from, score
+from engine_helpers import D, leaf, line_of, points, rubric_from, rubric_text, score
 from engine.numbers import fixed
 
 
@@ -196,6 +196,23 @@ def test_when_everything_applies_nothing_is_rescaled():
     assert [result.node(i).weight for i in ("x1", "x2", "x3", "x4")] == [25] * 4
 
 
+@pytest.mark.xfail(strict=True, reason="rescaled weights are rounded to the rubric's precision, not to a coarser leaf's")
+def test_a_coarser_leaf_keeps_full_marks_when_weights_are_rescaled():
+    # a (49, whole points) and b (41) rescale to 54.44 and 45.56 when c does not apply; a's full marks round
+    # to 54, so full marks total 99.56, not 100 (with other weights a rounds above its rescaled weight)
+    rubric = rubric_from("""
+        inputs:
+          ok: {type: boolean, label: 完成}
+          applies: {type: boolean, label: 适用}
+        indicators:
+          - {id: a, label: 甲, weight: 49, precision: 0, rule: {kind: yes_no, when: ok}}
+          - {id: b, label: 乙, weight: 41, rule: {kind: yes_no, when: ok}}
+          - {id: c, label: 丙, weight: 10, applicable: applies, rule: {kind: yes_no, when: ok}}
+        """)
+    result = score(rubric, {"ok": True, "applies": False})
+    assert result.total == 100 and all(n.score == n.weight for n in result.nodes())
+
+
 # -- exact decimals ------------------------------------------------------------------------
 def test_point_one_plus_point_two_is_exactly_point_three():
     rubric = rubric_from("""
@@ -244,6 +261,37 @@ def test_precision_zero_rounds_each_indicator_to_whole_points():
     assert result.total == D("9") and str(result.total) == "9"
     assert points(rubric, {"v": "85%"}) == D("9")  # 8.5 rounds half up
     assert points(rubric, {"v": "84.9%"}) == D("8")
+
+
+PARTS = """
+inputs:
+  v: {type: percent, label: v}
+indicators:
+  - id: p
+    label: 父
+    weight: 5
+    children:
+      - {id: x, label: 甲, weight: %s, precision: %s, rule: {kind: ratio, value: v}}
+      - {id: y, label: 乙, weight: %s, precision: %s, rule: {kind: ratio, value: v}}
+"""
+
+
+def test_a_leaf_precision_finer_than_the_rubrics_is_refused_where_it_is_written():
+    # x and y at 3 decimals would score 1.235 each, shown 1.24 + 1.24 under a parent shown 2.47
+    text = rubric_text(PARTS % (2.5, 3, 2.5, 2), precision=2)
+    with pytest.raises(engine.RubricLoadError) as caught:
+        engine.parse_rubric(text, "r.yaml")
+    [problem] = caught.value.problems
+    assert problem.path == "indicators[p].children[x].precision"
+    assert problem.line == line_of(text, "id: x") and problem.column == text.splitlines()[problem.line - 1].index("precision") + 1
+    assert problem.message.startswith("precision 3 is finer than the rubric's precision 2: parents and the total are shown")
+
+
+def test_a_leaf_may_round_more_coarsely_than_the_rubric_and_the_shown_parts_still_add_up():
+    rubric = rubric_from(PARTS % (3, 0, 2, 2), precision=2)
+    result = score(rubric, {"v": "41.2%"})  # x: 3 × 41.2% = 1.236 → 1 (whole points); y: 2 × 41.2% = 0.824 → 0.82
+    assert [result.node(n).score for n in ("x", "y", "p")] == [D("1"), D("0.82"), D("1.82")]
+    assert fixed(result.node("p").score, 2) == "1.82" == fixed(D("1.00") + D("0.82"), 2)
 
 
 def test_json_numbers_are_exactly_the_displayed_figures():
