@@ -196,10 +196,9 @@ def test_when_everything_applies_nothing_is_rescaled():
     assert [result.node(i).weight for i in ("x1", "x2", "x3", "x4")] == [25] * 4
 
 
-@pytest.mark.xfail(strict=True, reason="rescaled weights are rounded to the rubric's precision, not to a coarser leaf's")
 def test_a_coarser_leaf_keeps_full_marks_when_weights_are_rescaled():
-    # a (49, whole points) and b (41) rescale to 54.44 and 45.56 when c does not apply; a's full marks round
-    # to 54, so full marks total 99.56, not 100 (with other weights a rounds above its rescaled weight)
+    # a (49, whole points) and b (41) rescale to 54.44 and 45.56 when c does not apply; a's rescaled weight
+    # is rounded to whole points (54) and b takes the rest (46): full marks stay 100 (once 99.56)
     rubric = rubric_from("""
         inputs:
           ok: {type: boolean, label: 完成}
