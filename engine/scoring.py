@@ -23,8 +23,8 @@ from typing import NamedTuple
 from .errors import Problem, ScoringError, SubmissionError
 from .expressions import Expression, ExpressionError, Value
 from .model import DeductionRule, Indicator, Rubric
-from .plan_compiler import CompiledTree, compile_plan
 from .numbers import ARITHMETIC_ERRORS, ZERO, fixed, plain
+from .plan_compiler import CompiledTree, compile_plan
 from .result import Deduction, Detail, NodeResult, Result
 from .rules import Judgment, JudgmentNeeded
 from .rules.base import Outcome, PointsFunction, Rule, text
@@ -93,7 +93,7 @@ class _Scorer:
             return NodeResult(node.id, node.label, node.level, sum([c.weight for c in children], ZERO),
                               sum([c.score for c in children], ZERO), children, applicable=node.id not in self.skipped)
         if self.weights is not None and node.id in self.weights:
-            return self._leaf(leaf_step(node, self.rubric), self.weights[node.id])
+            return self._leaf(_leaf_steps(self.rubric)[node.id], self.weights[node.id])
         return NodeResult(node.id, node.label, node.level, ZERO, ZERO, kind=node.rule.kind if node.rule else None,
                           detail=_NOT_APPLICABLE, applicable=False)
 
@@ -224,6 +224,14 @@ def leaf_step(node: Indicator, rubric: Rubric) -> _Leaf:
     rule, precision = node.rule, _precision(node, rubric)
     assert rule is not None  # the loader gives every leaf a rule
     return _Leaf(node, precision, _QUANTA[precision], node.weight, rule.kind, rule, rule.points_function(node.weight))
+
+
+def _leaf_steps(rubric: Rubric) -> dict[str, _Leaf]:
+    """The plan's leaf steps by indicator id (for the general walk)."""
+    cached = rubric.__dict__.get("_leaf_steps")
+    if cached is None:
+        cached = rubric.__dict__["_leaf_steps"] = {step.node.id: step for step in plan(rubric) if type(step) is _Leaf}
+    return cached
 
 
 def plan(rubric: Rubric) -> tuple[_Leaf | _Parent, ...]:
