@@ -32,7 +32,8 @@ DERIVED = {"anyOf": [TEXT, {
 DEDUCTION = {
     "type": "object", "additionalProperties": False, "required": ["reason", "points"],
     "properties": {"reason": TEXT, "points": {"type": "number", "minimum": 0}, "when": TEXT, "per": TEXT,
-                   "cap": {"type": "number", "minimum": 0}, "whole": {"type": "boolean"}},
+                   "cap": {"type": "number", "minimum": 0}, "whole": {"type": "boolean"},
+                   "above": NUMBER_OR_TEXT, "below": NUMBER_OR_TEXT, "step": NUMBER_OR_TEXT},
 }
 
 

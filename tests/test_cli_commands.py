@@ -136,11 +136,13 @@ def test_show_lists_deductions_veto_and_conditions(tmp_path: Path) -> None:
     path, _ = variant(tmp_path, "more.yaml",
                       ('        rule: {kind: target, value: satisfaction, op: ">=", target: "95%", partial: proportional}',
                        '        rule: {kind: target, value: satisfaction, op: ">=", target: "95%", partial: proportional}\n'
-                       '        deductions: [{reason: 有投诉, points: 1, per: freight_rank, cap: 2}]\n'
+                       '        deductions: [{reason: 有投诉, points: 1, per: freight_rank, cap: 2},\n'
+                       '                     {reason: 每低一个百分点扣0.5分, points: 0.5, per: satisfaction, below: 90%, whole: true}]\n'
                        '        applicable: budget > 0'),
                       ("\ncases:", "\nveto:\n  - {when: satisfaction < 0.5, grade: 差, reason: 满意度过低}\ncases:"))
     output = rubric("show", path, COLUMNS="400").stdout
     assert "扣分 −1 per freight_rank (at most 2): 有投诉" in output
+    assert "扣分 −0.5 per whole 1% of satisfaction below 90%: 每低一个百分点扣0.5分" in output
     assert "applies only when budget > 0; satisfaction ≥95%" in output
     assert re.search(r"satisfaction < 0.5\s+差\s+满意度过低", output)
 
