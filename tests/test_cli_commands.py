@@ -187,6 +187,24 @@ def test_template_has_every_input_and_judgment_with_comments() -> None:
     assert "  # 全年预算数 (万元): a number, ≥ 0" in result.stdout
 
 
+def test_template_format_schema_writes_the_submission_schema_the_example_satisfies(tmp_path: Path) -> None:
+    import json
+
+    import jsonschema
+
+    out = tmp_path / "qingdao.schema.json"
+    result = rubric("template", "qingdao@2020", "--format", "schema", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    schema = json.loads(out.read_text(encoding="utf-8"))
+    assert schema == json.loads(json.dumps(engine.submission_schema(engine.load_rubric(RUBRIC))))
+    assert json.loads(rubric("template", "qingdao@2020", "-f", "schema").stdout) == schema
+    validator = jsonschema.Draft202012Validator(schema)
+    example = json.loads(json.dumps(yaml.safe_load((ROOT / EXAMPLE).read_text(encoding="utf-8"))))
+    assert list(validator.iter_errors(example)) == []
+    example["values"]["services_done"] = "9项"
+    assert [e.path[-1] for e in validator.iter_errors(example)] == ["services_done"]
+
+
 def test_a_blank_template_does_not_score_and_a_filled_one_does(tmp_path: Path) -> None:
     blank = tmp_path / "blank.yaml"
     assert rubric("template", "qingdao@2020", "-o", str(blank)).exit_code == 0
