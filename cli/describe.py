@@ -12,11 +12,16 @@ if TYPE_CHECKING:
 
 
 def deduction_text(rule: DeductionRule) -> str:
-    """``−1 when x > 3: reason`` or ``−0.5 per late_items (at most 2): reason``."""
+    """``−1 when x > 3: reason``, ``−0.5 per late_items (at most 2): reason`` or
+    ``−0.5 per whole 1% of adjust above 10% (at most 3): reason``."""
     if rule.when is not None:
         condition = f"when {rule.when.source}"
     else:
-        condition = f"per {'whole ' if rule.whole else ''}{rule.per.source if rule.per else '?'}"
+        per = rule.per.source if rule.per else "?"
+        threshold, side = (rule.above, "above") if rule.above is not None else (rule.below, "below")
+        if threshold is not None and rule.step is not None:
+            per = f"{rule.step.text} of {per} {side} {threshold.text}"
+        condition = f"per {'whole ' if rule.whole else ''}{per}"
         condition += f" (at most {plain(rule.cap)})" if rule.cap is not None else ""
     return f"−{plain(rule.points)} {condition}: {rule.reason}"
 

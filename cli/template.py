@@ -30,6 +30,7 @@ Examples:
   rubric template qingdao@2020 -o my-project.yaml
   rubric template qingdao@2020 --format xlsx -o my-project.xlsx
   rubric template qingdao@2020 --format xlsx -o 2021.xlsx --from last-year.yaml    (values carried forward)
+  rubric template qingdao@2020 --format schema -o qingdao-2020.schema.json    (JSON Schema, for forms and tools)
 
 Then fill in the values and judgments, and run: rubric score qingdao@2020 my-project.yaml
 """
@@ -38,13 +39,15 @@ Then fill in the values and judgments, and run: rubric score qingdao@2020 my-pro
 class TemplateFormat(str, Enum):
     yaml = "yaml"
     xlsx = "xlsx"
+    schema = "schema"
 
 
 @guarded
 def template(
     rubric: RubricRef,
     output: Output = None,
-    format: Annotated[TemplateFormat, typer.Option("--format", "-f", help="The layout of the blank submission.")]
+    format: Annotated[TemplateFormat, typer.Option(
+        "--format", "-f", help="The layout of the blank submission; schema: the JSON Schema its submissions satisfy.")]
     = TemplateFormat.yaml,
     rubrics: RubricsDir = DEFAULT_RUBRICS,
     from_: Annotated[Path | None, typer.Option(
@@ -89,7 +92,16 @@ def yaml_template(rubric: Rubric) -> str:
     return "\n".join(lines) + "\n"
 
 
-WRITERS: dict[str, Callable[[Rubric], str | bytes]] = {"yaml": yaml_template}
+def schema_template(rubric: Rubric) -> str:
+    """The JSON Schema (draft 2020-12) of the rubric's submissions, for web forms and other tools."""
+    import json
+
+    from engine import submission_schema
+
+    return json.dumps(submission_schema(rubric), ensure_ascii=False, indent=2) + "\n"
+
+
+WRITERS: dict[str, Callable[[Rubric], str | bytes]] = {"yaml": yaml_template, "schema": schema_template}
 
 
 def _input_lines(spec: Input) -> list[str]:

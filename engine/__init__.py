@@ -20,9 +20,10 @@ from .repository import catalogue, load_reference, resolve
 from .result import NodeResult, Result
 from .scoring import score
 from .submission import Submission, load_submission, submission_from_data
+from .submission_schema import submission_schema
 
 __all__ = [
     "DocumentError", "NodeResult", "Problem", "ResolveError", "Result", "Rubric", "RubricError", "RubricLoadError",
     "ScoringError", "Submission", "SubmissionError", "catalogue", "load_rubric", "load_submission", "parse_rubric",
-    "load_reference", "resolve", "score", "submission_from_data",
+    "load_reference", "resolve", "score", "submission_from_data", "submission_schema",
 ]

@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from .deductions import build_deduction
 from .document import Document, PathKey, load_file, parse_text
 from .errors import Problem, RubricLoadError
 from .expressions import Expression, ExpressionError
@@ -230,16 +231,8 @@ class _Builder:
         return rule
 
     def deductions(self, spec: dict[str, Any], path: PathKey) -> tuple[DeductionRule, ...]:
-        result = []
         ctx = self.context(path)
-        for i, d in enumerate(spec.get("deductions", [])):
-            where = ("deductions", i)
-            if ("when" in d) == ("per" in d):
-                ctx.problem(where, "a deduction needs either 'when' (a condition) or 'per' (a count), not both or neither")
-            when = ctx.expression(d["when"], where + ("when",)) if "when" in d else None
-            per = ctx.expression(d["per"], where + ("per",)) if "per" in d else None
-            result.append(DeductionRule(d["reason"], d["points"], when, per, d.get("cap"), bool(d.get("whole", False))))
-        return tuple(result)
+        return tuple(build_deduction(d, ("deductions", i), ctx) for i, d in enumerate(spec.get("deductions", [])))
 
     def expression(self, source: Any, path: PathKey, known: frozenset[str]) -> Expression | None:
         if source is None:

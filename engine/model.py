@@ -10,7 +10,7 @@ from .expressions import Expression
 
 if TYPE_CHECKING:
     from .grades import GradeScale
-    from .rules.base import Rule
+    from .rules.base import Operand, Rule
 
 INPUT_TYPES = ("number", "integer", "percent", "boolean", "level", "text")
 
@@ -45,7 +45,11 @@ class Derived:
 
 @dataclass(frozen=True)
 class DeductionRule:
-    """扣分: a fixed cut when a condition holds, or a cut per occurrence (with an optional cap)."""
+    """扣分: a fixed cut when a condition holds, or a cut per occurrence (with an optional cap).
+
+    With ``above`` (or ``below``) the count is how many ``step``s ``per`` lies above (below) that
+    threshold: 每超过一个百分点扣0.5分 is ``per: adjust, above: "10%", step: "1%"``.
+    """
 
     reason: str
     points: Decimal
@@ -53,6 +57,9 @@ class DeductionRule:
     per: Expression | None = None
     cap: Decimal | None = None
     whole: bool = False
+    above: Operand | None = None
+    below: Operand | None = None
+    step: Operand | None = None
 
 
 @dataclass(frozen=True)

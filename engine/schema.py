@@ -32,16 +32,28 @@ DERIVED = {"anyOf": [TEXT, {
 DEDUCTION = {
     "type": "object", "additionalProperties": False, "required": ["reason", "points"],
     "properties": {"reason": TEXT, "points": {"type": "number", "minimum": 0}, "when": TEXT, "per": TEXT,
-                   "cap": {"type": "number", "minimum": 0}, "whole": {"type": "boolean"}},
+                   "cap": {"type": "number", "minimum": 0}, "whole": {"type": "boolean"},
+                   "above": NUMBER_OR_TEXT, "below": NUMBER_OR_TEXT, "step": NUMBER_OR_TEXT},
 }
 
 
 def _rule_schema() -> dict[str, Any]:
     branches = [{"if": {"properties": {"kind": {"const": kind}}, "required": ["kind"]},
-                 "then": {"properties": {"kind": True, **rule.schema}, "required": list(rule.required),
+                 "then": {"properties": {"kind": True, **_value_takes_numbers(rule.schema)}, "required": list(rule.required),
                           "additionalProperties": False}}
                 for kind, rule in KINDS.items()]
     return {"type": "object", "required": ["kind"], "properties": {"kind": {"enum": list(KINDS)}}, "allOf": branches}
+
+
+def _value_takes_numbers(schema: dict[str, Any]) -> dict[str, Any]:
+    """A rule's ``value`` is built by ``BuildContext.operand`` in every kind that has one, so a number (a
+    constant, ``value: 0.862``) is as good as a name or an expression. Kinds that still declare it as
+    text only (target, ratio, bands, levels) are widened here, in one place."""
+    value = schema.get("value")
+    if value is None or value.get("type") != "string":
+        return schema
+    return {**schema, "value": {"anyOf": [{"type": "number"}, {"type": "string"}],
+                                **{k: v for k, v in value.items() if k != "type"}}}
 
 
 def rubric_schema() -> dict[str, Any]:

@@ -143,7 +143,10 @@ class _Scorer:
         if rule.when is not None:
             return rule.points if self._evaluate(rule.when, where) else ZERO
         count = self._evaluate(rule.per, where) if rule.per is not None else ZERO
-        count = max(_as_number(count, where, self.submission.file), ZERO)
+        count = _as_number(count, where, self.submission.file)
+        if rule.step is not None:
+            count = self._steps(count, rule, where)
+        count = max(count, ZERO)
         if rule.whole:
             count = count.to_integral_value(rounding=ROUND_FLOOR)
         try:
@@ -152,6 +155,17 @@ class _Scorer:
             raise ScoringError(Problem(f"count {rule.per.source if rule.per else ''} is too large to compute with",
                                        self.submission.file, path=where)) from None
         return min(points, rule.cap) if rule.cap is not None else points
+
+    def _steps(self, value: Decimal, rule: DeductionRule, where: str) -> Decimal:
+        """How many ``step``s ``value`` lies beyond ``above`` (``below``): 13.5% above "10%" by "1%" is 3.5."""
+        threshold = rule.above if rule.above is not None else rule.below
+        assert threshold is not None and rule.step is not None  # the loader gives a step only with a threshold
+        try:
+            beyond = value - threshold.value(self.env) if rule.above is not None else threshold.value(self.env) - value
+            return beyond / rule.step.value(self.env)
+        except (ExpressionError, *ARITHMETIC_ERRORS) as exc:
+            raise ScoringError(Problem(f"cannot compare with {threshold.text!r}: {_why(exc)}", self.submission.file,
+                                       path=where)) from None
 
     # -- helpers ----------------------------------------------------------------------------
     def _evaluate(self, expression: Expression, where: str) -> Value:

@@ -136,11 +136,13 @@ def test_show_lists_deductions_veto_and_conditions(tmp_path: Path) -> None:
     path, _ = variant(tmp_path, "more.yaml",
                       ('        rule: {kind: target, value: satisfaction, op: ">=", target: "95%", partial: proportional}',
                        '        rule: {kind: target, value: satisfaction, op: ">=", target: "95%", partial: proportional}\n'
-                       '        deductions: [{reason: 有投诉, points: 1, per: freight_rank, cap: 2}]\n'
+                       '        deductions: [{reason: 有投诉, points: 1, per: freight_rank, cap: 2},\n'
+                       '                     {reason: 每低一个百分点扣0.5分, points: 0.5, per: satisfaction, below: 90%, whole: true}]\n'
                        '        applicable: budget > 0'),
                       ("\ncases:", "\nveto:\n  - {when: satisfaction < 0.5, grade: 差, reason: 满意度过低}\ncases:"))
     output = rubric("show", path, COLUMNS="400").stdout
     assert "扣分 −1 per freight_rank (at most 2): 有投诉" in output
+    assert "扣分 −0.5 per whole 1% of satisfaction below 90%: 每低一个百分点扣0.5分" in output
     assert "applies only when budget > 0; satisfaction ≥95%" in output
     assert re.search(r"satisfaction < 0.5\s+差\s+满意度过低", output)
 
@@ -183,6 +185,24 @@ def test_template_has_every_input_and_judgment_with_comments() -> None:
     for spec in model.inputs.values():
         assert f"  # {spec.label}" in result.stdout and f"  # {spec.description}" in result.stdout
     assert "  # 全年预算数 (万元): a number, ≥ 0" in result.stdout
+
+
+def test_template_format_schema_writes_the_submission_schema_the_example_satisfies(tmp_path: Path) -> None:
+    import json
+
+    import jsonschema
+
+    out = tmp_path / "qingdao.schema.json"
+    result = rubric("template", "qingdao@2020", "--format", "schema", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    schema = json.loads(out.read_text(encoding="utf-8"))
+    assert schema == json.loads(json.dumps(engine.submission_schema(engine.load_rubric(RUBRIC))))
+    assert json.loads(rubric("template", "qingdao@2020", "-f", "schema").stdout) == schema
+    validator = jsonschema.Draft202012Validator(schema)
+    example = json.loads(json.dumps(yaml.safe_load((ROOT / EXAMPLE).read_text(encoding="utf-8"))))
+    assert list(validator.iter_errors(example)) == []
+    example["values"]["services_done"] = "9项"
+    assert [e.path[-1] for e in validator.iter_errors(example)] == ["services_done"]
 
 
 def test_a_blank_template_does_not_score_and_a_filled_one_does(tmp_path: Path) -> None:

@@ -369,6 +369,26 @@ def test_rule_parameter_problems(rule, inputs, path, message):
     assert any(p.path == f"indicators[x].{path}" and p.message.startswith(message) for p in found), found
 
 
+@pytest.mark.parametrize("deduction, path, message", [
+    ("per: v, above: 10", "above", "'v' is a percent: write above as a percent (\"10%\"), not a bare number; "
+                                   "a bare 10 would mean 1000%"),
+    ("per: v, below: 0.9", "below", "'v' is a percent: write below as a percent (\"90%\"), not a bare number; "
+                                    "a bare 0.9 would mean 90%"),
+    ("per: v, above: 10%, step: 1", "step", "'v' is a percent: write step as a percent (\"1%\")"),
+    ("per: v, above: 10%, below: 5%", "below", "give 'above' or 'below', not both: write one deduction for each side"),
+    ("per: v, step: 1%", "step", "'step' counts steps beyond 'above' or 'below': give one of them, or drop 'step'"),
+    ("when: v > 0.1, above: 10%", "above", "'above' counts the steps by which a value is above it: give that value as 'per'"),
+    ("per: n, above: 3, step: 0", "step", 'expected a positive number or a percent such as "1%", got "0"'),
+    ("per: n, above: 3, step: n", "step", 'expected a positive number or a percent such as "1%", got "n"'),
+    ("per: n, above: m", "above", "unknown name 'm' in expression 'm'"),
+])
+def test_deduction_threshold_problems(deduction, path, message):
+    body = ("inputs:\n  v: {type: percent, label: v}\n  n: {type: number, label: n}\nindicators:\n"
+            f"  - {{id: x, label: X, weight: 10, rule: {{kind: full}}, deductions: [{{reason: r, points: 1, {deduction}}}]}}\n")
+    found = problems(rubric_text(body))
+    assert [p.message for p in found if p.path == f"indicators[x].deductions[0].{path}" and p.message.startswith(message)], found
+
+
 @pytest.mark.parametrize("inputs, path, message", [
     ("v: {type: percent, label: v, required: false}", "inputs.v", "an optional input needs a 'default'"),
     ("v: {type: level, label: v}", "inputs.v", "an input of type level needs 'levels'"),

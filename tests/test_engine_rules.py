@@ -393,3 +393,24 @@ indicators:
 @pytest.mark.parametrize("sign, ascii_op", [("≥", ">="), ("≤", "<="), ("＞", ">")])
 def test_target_accepts_the_signs_schemes_print(sign, ascii_op):
     assert points(target(sign, "100", "none"), {"v": 100}) == points(target(ascii_op, "100", "none"), {"v": 100})
+
+
+# -- constants where a rule takes a value ------------------------------------------------------
+@pytest.mark.parametrize("rule, expected", [
+    ("{kind: ratio, value: 0.862}", "8.62"),
+    ("{kind: ratio, value: 86.2%}", "8.62"),
+    ('{kind: target, value: 45, op: ">=", target: v}', "4.50"),
+    ("{kind: bands, value: 0.85, bands: [{min: 0.8, points: 7}]}", "7.00"),
+    ("{kind: deviation, items: [{actual: v, planned: 125}]}", "8.00"),
+    ("{kind: elements, elements: [{label: 制度, met: 1}, {label: 台账, failures: 1, loss_per_failure: 1/2}]}", "7.50"),
+    ("{kind: likert, answers: {非常满意: 3, 一般: 1}}", "8.75"),
+    ("{kind: yes_no, when: 0}", "0.00"),
+])
+def test_a_number_is_a_constant_wherever_a_rule_takes_a_value(rule, expected):
+    assert points(leaf(rule, NUMBER), {"v": 100}) == D(expected)
+
+
+def test_a_number_where_levels_needs_a_level_input_says_so():
+    with pytest.raises(engine.RubricLoadError) as caught:
+        leaf("{kind: levels, value: 0.8, levels: {好: 1}}", NUMBER)
+    assert [(p.path, p.message) for p in caught.value.problems] == [("indicators[x].rule.value", "'0.8' must be an input of type level")]

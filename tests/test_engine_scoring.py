@@ -61,6 +61,51 @@ def test_whole_counts_only_complete_occurrences(n, expected):
     assert points(rubric, {"rate": 100, "n": n}) == D(expected)
 
 
+# 每超过一个百分点扣0.5分，最多扣3分 (the rate is the percent input: 13.5 is 13.5%)
+OVER = "- {reason: 每超过一个百分点扣0.5分, points: 0.5, per: rate, above: 10%, step: 1%, cap: 3WHOLE}"
+
+
+@pytest.mark.parametrize("rate, whole, expected", [
+    (8, "", "10.00"), (10, "", "10.00"), ("13.5", "", "8.25"), ("13.5", ", whole: true", "8.50"),
+    ("10.99", ", whole: true", "10.00"), (30, "", "7.00"), (30, ", whole: true", "7.00"),
+])
+def test_steps_above_a_threshold_count_partial_steps_unless_whole(rate, whole, expected):
+    rubric = with_deductions(OVER.replace("WHOLE", whole), rule="{kind: full}")
+    assert points(rubric, {"rate": rate}) == D(expected)
+
+
+@pytest.mark.parametrize("rate, expected", [(95, "10.00"), (90, "10.00"), (85, "7.50"), ("87.5", "8.75")])
+def test_steps_below_a_threshold(rate, expected):
+    # 低于90%的，每低一个百分点扣0.5分 (no step given: one percentage point, as the value is a percent)
+    rubric = with_deductions("- {reason: 每低一个百分点扣0.5分, points: 0.5, per: rate, below: 90%}", rule="{kind: full}")
+    assert points(rubric, {"rate": rate}) == D(expected)
+
+
+@pytest.mark.parametrize("n, expected", [(3, "10.00"), ("5.5", "8.75"), (9, "7.00")])
+def test_steps_of_a_number_default_to_one_unit_and_may_be_larger(n, expected):
+    # 逾期超过3天的，每超过2天扣1分: 5.5 days is 1.25 steps of 2 days
+    rubric = with_deductions("- {reason: 每超过2天扣1分, points: 1, per: n, above: 3, step: 2}", rule="{kind: full}")
+    assert points(rubric, {"rate": 100, "n": n}) == D(expected)
+    assert points(with_deductions("- {reason: 每超过1天扣1分, points: 1, per: n, above: 3}", rule="{kind: full}"),
+                  {"rate": 100, "n": 5}) == D("8.00")
+
+
+def test_the_threshold_may_be_a_name_given_by_the_submission():
+    rubric = rubric_from("""
+        inputs:
+          adjust: {type: percent, label: 预算调整率}
+          allowed: {type: percent, label: 允许调整率}
+        indicators:
+          - id: x
+            label: 预算调整率
+            weight: 5
+            rule: {kind: full}
+            deductions: [{reason: 每超过一个百分点扣1分, points: 1, per: adjust, above: allowed, step: 1%}]
+        """)
+    assert points(rubric, {"adjust": 12, "allowed": 10}) == D("3.00")
+    assert points(rubric, {"adjust": 12, "allowed": 15}) == D("5.00")
+
+
 def test_deductions_stop_at_zero():
     # base 5; 2 (late) + 3 (capped per-case) take it all; a third cut finds nothing left (扣完为止)
     rubric = with_deductions(CONDITIONAL + "\n" + PER_CASE + "\n- {reason: 其他, points: 1, when: late}")

@@ -27,7 +27,7 @@ class DeviationRule(Rule):
     schema = {
         "items": {"type": "array", "minItems": 1, "items": {
             "type": "object", "additionalProperties": False, "required": ["actual", "planned"],
-            "properties": {"label": {"type": "string"}, "actual": {"type": "string"}, "planned": {"type": "string"},
+            "properties": {"label": {"type": "string"}, "actual": NUMBER_OR_TEXT, "planned": NUMBER_OR_TEXT,
                            "share": NUMBER_OR_TEXT}}},
         "absolute": {"type": "boolean"},
     }

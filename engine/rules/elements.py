@@ -36,8 +36,8 @@ class ElementsRule(Rule):
     required = ("elements",)
     schema = {"elements": {"type": "array", "minItems": 1, "items": {
         "type": "object", "additionalProperties": False, "required": ["label"],
-        "properties": {"label": {"type": "string"}, "share": NUMBER_OR_TEXT, "met": {"type": "string"},
-                       "failures": {"type": "string"}, "loss_per_failure": NUMBER_OR_TEXT}}}}
+        "properties": {"label": {"type": "string"}, "share": NUMBER_OR_TEXT, "met": NUMBER_OR_TEXT,
+                       "failures": NUMBER_OR_TEXT, "loss_per_failure": NUMBER_OR_TEXT}}}}
 
     def __init__(self, elements: tuple[Element, ...]) -> None:
         self.elements = elements

@@ -20,7 +20,7 @@ class LikertRule(Rule):
     summary = "weighted satisfaction from answer counts (100/75/50/25/0), then points by rate or full-at with loss per point"
     required = ("answers",)
     schema = {
-        "answers": {"type": "object", "minProperties": 1, "additionalProperties": {"type": "string"}},
+        "answers": {"type": "object", "minProperties": 1, "additionalProperties": NUMBER_OR_TEXT},
         "scale": {"type": "object", "additionalProperties": NUMBER_OR_TEXT},
         "full_at": NUMBER_OR_TEXT,
         "loss_per_point": NUMBER_OR_TEXT,

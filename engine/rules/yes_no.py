@@ -6,14 +6,14 @@ from typing import Any
 
 from ..expressions import Env
 from ..numbers import ZERO, clamp, plain
-from .base import BuildContext, Judgment, Operand, Outcome, Rule
+from .base import NUMBER_OR_TEXT, BuildContext, Judgment, Operand, Outcome, Rule
 
 
 class YesNoRule(Rule):
     kind = "yes_no"
     summary = "直接赋分: full points when the condition holds, otherwise a stated number of points (default 0)"
     required = ("when",)
-    schema = {"when": {"type": "string"}, "otherwise": {"type": "number"}}
+    schema = {"when": NUMBER_OR_TEXT, "otherwise": {"type": "number"}}
 
     def __init__(self, when: Operand, otherwise: Decimal) -> None:
         self.when, self.otherwise = when, otherwise

@@ -13,7 +13,7 @@ from .plan import Plan
 
 KEYS = ("id", "version", "title", "precision", "total", "grades", "label", "range", "inputs", "type", "min", "max",
         "levels", "default", "required", "percent_entry", "derived", "expr", "indicators", "weight", "children", "rule",
-        "kind", "value", "op", "target", "partial", "bands", "share", "points", "deductions", "when", "per", "cap",
+        "kind", "value", "op", "target", "partial", "bands", "share", "points", "deductions", "when", "per", "cap", "above", "below", "step",
         "applicable", "veto", "grade", "reason", "cases", "submission", "expect", "values", "judgments", "audit")
 TEXTS = ("95%", "1/3", "[0, 100]", "【90，100】", "(80, 90]", "a / b", "x >= 1", "__import__('os')", "9 ** 9 ** 9",
          "number", "percent", "level", "target", "bands", ">=", "between", "linear", "2020", "", " ", "优", "NaN",

@@ -65,7 +65,7 @@ def _deductions(draw: st.DrawFn, nid: str, weight: Decimal, ctx: _Context) -> di
     for i in range(draw(st.sampled_from([0, 0, 1, 1, 2]))):
         points = draw(dec(0, max(weight * Decimal("1.5"), Decimal(1)), 2))
         deduction: dict[str, Any] = {"reason": f"扣分原因{i + 1}", "points": points}
-        how = draw(st.sampled_from(["when", "when_expr", "per", "per_whole"]))
+        how = draw(st.sampled_from(["when", "when_expr", "per", "per_whole", "per_above"]))
         if how == "when":
             flag = InputPlan(f"{nid}_d{i}", "boolean", "是否存在问题", required=draw(st.booleans()), default=False)
             deduction["when"], switch = flag.name, Switch(flag, False, "when")
@@ -73,9 +73,14 @@ def _deductions(draw: st.DrawFn, nid: str, weight: Decimal, ctx: _Context) -> di
             count = InputPlan(f"{nid}_d{i}", "integer", "问题数", low=Decimal(0), places=0)
             deduction["when"], switch = f"{count.name} > {draw(st.integers(0, 3))}", Switch(count, Decimal(0), "per")
         else:
-            whole = how == "per_whole"
-            count = InputPlan(f"{nid}_d{i}", "number" if whole else "integer", "问题数", low=Decimal(0), places=1 if whole else 0)
+            whole = how in ("per_whole", "per_above") and (how == "per_whole" or draw(st.booleans()))
+            count = InputPlan(f"{nid}_d{i}", "number" if how != "per" else "integer", "问题数", low=Decimal(0),
+                              places=0 if how == "per" else 1)
             deduction["per"], switch = count.name, Switch(count, Decimal(0), "per")
+            if how == "per_above":  # steps above a threshold (每超过…扣…); 0 is at or below it
+                deduction["above"] = draw(st.integers(0, 3))
+                if draw(st.booleans()):
+                    deduction["step"] = draw(st.sampled_from(["0.5", 1, 2, "1/3"]))
             if whole:
                 deduction["whole"] = True
             if draw(st.booleans()):
