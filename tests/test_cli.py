@@ -162,7 +162,7 @@ def test_markdown_is_a_pasteable_table() -> None:
     assert all(line.count("|") - line.count("\\|") == 7 for line in table)
     assert "| **决策** | 20 |  |  | **17.25** | 2.75 |" in lines
     assert "| **总分 Total** | 100 |  |  | **96.65** | 3.35 |" in lines
-    assert any("绩效目标合理性扣0.75分" in line and line.endswith("| 0.75 |") for line in table)
+    assert any("绩效目标合理性扣0.75 |" in line and line.endswith("| 0.75 |") for line in table)
 
 
 # -- several submissions, summaries ------------------------------------------------------------
