@@ -75,7 +75,7 @@ def test_a_file_named_otherwise_is_not_taken_for_an_example() -> None:
 
 
 # -- Qingdao 2020: 决策 17.25, 过程 19.4, 产出 25, 效益 35 = 96.65 优 --------------------------------
-REPORTED_DEDUCTIONS = {  # indicator id → (points, the report's words: "绩效目标合理性扣0.75" …)
+REPORTED_DEDUCTIONS = {  # indicator id → (points, the report's own line for it, quoted as the whole reason)
     "goal_rationality": (D("0.75"), "绩效目标合理性扣0.75"),
     "budgeting": (D("1"), "预算编制的科学性扣1分"),
     "allocation": (D("1"), "资金分配合理性扣1分"),
@@ -97,10 +97,16 @@ def test_qingdao_shows_the_four_deductions_with_the_reports_reasons() -> None:
     assert set(found) == set(REPORTED_DEDUCTIONS)
     for node_id, (points, words) in REPORTED_DEDUCTIONS.items():
         (deduction,) = found[node_id]
-        assert deduction.points == points and words in deduction.reason
+        assert deduction.points == points and deduction.reason == words  # no cause the report does not give
     as_data = [d for node in _walk(result.to_dict()["indicators"]) for d in node["deductions"]]
     assert sorted(d["points"] for d in as_data) == [0.6, 0.75, 1, 1]
     assert all(d["reason"].strip() for d in as_data)
+
+
+def test_qingdao_notes_say_which_clearance_time_target_was_used() -> None:
+    rubric = engine.load_rubric(ROOT / "rubrics/qingdao/2020.yaml")
+    assert "再压缩货物通关时间" in rubric.notes and "≥10%" in rubric.notes and "较2017年压缩50%" in rubric.notes
+    assert rubric.node("clearance_time").rule.target_text() == "≥50%"
 
 
 def _walk(nodes: list[dict]) -> list[dict]:
