@@ -241,6 +241,25 @@ def test_when_everything_applies_nothing_is_rescaled():
     assert [result.node(i).weight for i in ("x1", "x2", "x3", "x4")] == [25] * 4
 
 
+def test_one_submission_leaves_nothing_behind_for_the_next():
+    # a loaded rubric keeps what scoring works out once (its plan, compiled; readers): never a submission's own
+    text = """
+        inputs:
+          a: {type: percent, label: a}
+          has_c: {type: boolean, label: 有C}
+          has_d: {type: boolean, label: 有D}
+        indicators:
+          - {id: x1, label: X1, weight: 40, rule: {kind: ratio, value: a}}
+          - {id: x2, label: X2, weight: 30, rule: {kind: ratio, value: a}, applicable: has_c}
+          - {id: x3, label: X3, weight: 30, rule: {kind: ratio, value: a}, applicable: has_d}
+        """
+    shared = rubric_from(text)
+    submissions = [{"a": 100, "has_c": False, "has_d": True}, {"a": 50, "has_c": True, "has_d": False},
+                   {"a": 80, "has_c": True, "has_d": True}, {"a": 100, "has_c": False, "has_d": True}]
+    for data in submissions:
+        assert score(shared, data).to_dict() == score(rubric_from(text), data).to_dict()
+
+
 def test_a_coarser_leaf_keeps_full_marks_when_weights_are_rescaled():
     # a (49, whole points) and b (41) rescale to 54.44 and 45.56 when c does not apply; a's rescaled weight
     # is rounded to whole points (54) and b takes the rest (46): full marks stay 100 (once 99.56)

@@ -93,8 +93,8 @@ def _shuffled(value: Any, rng: random.Random) -> Any:
     return value
 
 
-@given(scored_plans(), st.randoms(use_true_random=False))
-def test_determinism(case: tuple[Plan, dict[str, Any]], rng: random.Random) -> None:
+@given(scored_plans(), st.randoms(use_true_random=False), st.data())
+def test_determinism(case: tuple[Plan, dict[str, Any]], rng: random.Random, data: st.DataObject) -> None:
     plan, submission = case
     rubric = load(plan)
     with tempfile.TemporaryDirectory() as tmp:
@@ -110,6 +110,11 @@ def test_determinism(case: tuple[Plan, dict[str, Any]], rng: random.Random) -> N
     assert results[0] == results[1] == results[2]
     assert serialized[0] == serialized[1] == serialized[2]
     assert json.dumps(engine.score(first, engine.submission_from_data(submission, first)).to_dict(), ensure_ascii=False) == serialized[0]
+    # nothing of one submission stays behind in what a loaded rubric keeps (its compiled plan, readers, caches)
+    other = data.draw(submissions(plan), label="another submission")
+    before = json.dumps(scored(first, other).to_dict(), ensure_ascii=False)
+    assert json.dumps(scored(first, submission).to_dict(), ensure_ascii=False) == serialized[0]
+    assert json.dumps(scored(again, other).to_dict(), ensure_ascii=False) == before
 
 
 @given(scored_plans(vetoes=(1, 2)))
