@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import sys
-from collections import Counter
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -12,8 +11,11 @@ from .options import DEFAULT_RUBRICS, Output, RubricRef, RubricsDir, load
 from .score import Format
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from engine import Rubric
-    from engine.audit import AuditReport
+
+    from .render_audit import Audited
 
 
 EPILOG = """\
@@ -39,7 +41,8 @@ def audit(
         help="Filled tables with claims: YAML, JSON or .xlsx files, or a directory of them.")],
     format: Annotated[Format, typer.Option(
         "--format", "-f", help="table (a report per submission), json, csv or markdown (one row per finding "
-                               "across all submissions), xlsx (findings and counts per kind; needs -o).")] = Format.table,
+                               "across all submissions, with its location; a table that could not be audited is a "
+                               "not_audited row), xlsx (sheets findings, counts and tables; needs -o).")] = Format.table,
     output: Output = None,
     rubrics: RubricsDir = DEFAULT_RUBRICS,
 ) -> None:
@@ -48,55 +51,55 @@ def audit(
         sys.stderr.write("rubric audit: --format xlsx writes a workbook: give --output FILE\n")
         raise typer.Exit(UNUSABLE)
     model = load(rubric, rubrics)
-    reports, failures = _audit_all(model, submissions)
-    for problems in failures:
-        print_problems(problems)
-    if not reports:
+    items = _audit_all(model, submissions)
+    for item in items:
+        print_problems(item.problems)
+    if all(item.report is None for item in items):
         raise typer.Exit(UNUSABLE)
-    _write(reports, format, output)
-    if failures or any(report.errors for report in reports):
+    _write(items, format, output)
+    if any(item.report is None or item.report.errors for item in items):
         raise typer.Exit(FAILED)
 
 
-def _audit_all(rubric: Rubric, sources: list[str]) -> tuple[list[AuditReport], list[list]]:
+def _audit_all(rubric: Rubric, sources: list[str]) -> list[Audited]:
+    """Every table the arguments name, audited or with the problems that stopped it, in order."""
     from engine import RubricError
     from engine.audit import audit as audit_one
     from engine.batch import iter_submissions
 
-    reports, failures = [], []
+    from .render_audit import Audited
+
+    items = []
     for source in sources:
-        for _, item in iter_submissions(source, rubric):
-            if isinstance(item, RubricError):
-                failures.append(item.problems)
-                continue
+        for location, item in iter_submissions(source, rubric):
             try:
-                reports.append(audit_one(rubric, item))
+                if isinstance(item, RubricError):
+                    raise item
+                items.append(Audited(location, audit_one(rubric, item)))
             except RubricError as exc:
-                failures.append(exc.problems)
-    return reports, failures
+                items.append(Audited(location, None, tuple(exc.problems), exc.subject))
+    return items
 
 
-def _write(reports: list[AuditReport], format: Format, output) -> None:
+def _write(items: list[Audited], format: Format, output: Path | None) -> None:
     from . import render_audit
     from .output import deliver
+    from .render_table import emit, render_to_text
 
     if format is Format.table:
         if output is None:
-            render_audit.print_reports(reports)
+            emit(render_audit.print_reports, items)
             return
-        data: str | bytes = render_audit.reports_to_text(reports)
+        data: str | bytes = render_to_text(render_audit.print_reports, items)
     elif format is Format.json:
-        data = render_audit.render_json(reports)
+        data = render_audit.render_json(items)
     elif format is Format.csv:
-        data = render_audit.render_csv(reports)
+        data = render_audit.render_csv(items)
     elif format is Format.markdown:
-        data = render_audit.render_markdown(reports)
+        data = render_audit.render_markdown(items)
     else:
-        data = render_audit.render_xlsx(reports)
+        data = render_audit.render_xlsx(items)
     deliver(data, output)
     if output is not None:
         sys.stderr.write(f"wrote {output}\n")
 
-
-def count_by_kind(reports: list[AuditReport]) -> Counter[str]:
-    return Counter(f.kind for report in reports for f in report.findings)

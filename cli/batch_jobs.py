@@ -38,7 +38,7 @@ IN_FLIGHT = 3  # chunks per worker sent and not yet collected: one being scored,
 _HEAD = tuple(f.name for f in fields(Result) if f.name != "indicators")
 
 Item = Union[Pending, tuple[Problem, ...]]  # a read error travels as its problems (exceptions pickle badly)
-Wire = tuple[Any, ...]  # ("failed", problems) | ("full", Result) | ("summary", fields, level-1 nodes)
+Wire = tuple[Any, ...]  # ("failed", problems, subject) | ("full", Result) | ("summary", fields, level-1 nodes)
 
 
 def workers(jobs: int) -> int:
@@ -77,7 +77,7 @@ def _collect(locations: list[str], answer: AsyncResult[list[Wire] | _Broken]) ->
         raise RubricError(list(wires.problems))
     for where, wire in zip(locations, wires, strict=True):
         if wire[0] == "failed":
-            yield Scored(where, None, wire[1])
+            yield Scored(where, None, *wire[1:])
         else:
             yield Scored(where, wire[1] if wire[0] == "full" else unpacked(wire[1], wire[2]))
 
@@ -115,11 +115,11 @@ def _score_chunk(items: Sequence[Item], full: bool) -> list[Wire] | _Broken:
     wires: list[Wire] = []
     for item in items:
         if isinstance(item, tuple):
-            wires.append(("failed", item))
+            wires.append(("failed", item, ""))
             continue
         answer = score_item(_rubric, "", item.check(_rubric, _plans))  # the parent knows each location
         if answer.result is None:
-            wires.append(("failed", answer.problems))
+            wires.append(("failed", answer.problems, answer.subject))
         elif full:
             wires.append(("full", replace(answer.result, indicators=tuple([node.computed() for node in answer.result.indicators]))))
         else:

@@ -25,10 +25,6 @@ from .rows import Scored
 SHOWN_FAILURES = 100
 
 
-def any_batch(sources: Sequence[str]) -> bool:
-    return any(is_batch(source) for source in sources)
-
-
 def pending(rubric: Rubric, sources: Sequence[str]) -> Iterator[tuple[str, Pending | RubricError]]:
     """Every submission the arguments name, in order, read but not checked: batches row by row."""
     for source in sources:
@@ -48,11 +44,11 @@ def expand(rubric: Rubric, sources: Sequence[str]) -> Iterator[tuple[str, Submis
 def score_item(rubric: Rubric, location: str, outcome: Submission | RubricError) -> Scored:
     """One submission scored, or the problems that stopped it; never an exception for bad input."""
     if isinstance(outcome, RubricError):
-        return Scored(location, None, tuple(outcome.problems))
+        return Scored(location, None, tuple(outcome.problems), outcome.subject)
     try:
         return Scored(location, engine.score(rubric, outcome))  # looked up per call (tests patch it)
     except RubricError as exc:
-        return Scored(location, None, tuple(exc.problems))
+        return Scored(location, None, tuple(exc.problems), exc.subject or outcome.subject)
 
 
 def scored(rubric: Rubric, sources: Sequence[str], jobs: int = 1,
@@ -80,10 +76,12 @@ def stream_scores(rubric: Rubric, sources: Sequence[str], format: str, output: P
     with open_batch(rubric, output, format, DETAIL_SHEETS if detail_sheets is None else detail_sheets) as writer:
         details = lambda: isinstance(writer, XlsxBatch) and writer.details < writer.detail_sheets  # noqa: E731
         for item in scored(rubric, sources, jobs, details):
-            writer.add(item.file, item.result if item.result is not None else item.problems)
+            writer.add(item.file, item.result if item.result is not None else item.problems, item.subject)
             if item.result is None:
                 failures += 1
                 if output is None or failures <= SHOWN_FAILURES:
+                    if output is None:
+                        sys.stdout.flush()  # the failed row, then its problems: in that order on a terminal
                     print_problems(item.problems)
     tally = writer.tally
     _report(tally.scored, tally.failed, output)

@@ -48,13 +48,15 @@ def result_headers(rubric: Rubric) -> list[str]:
             "否决 veto", "原因 reason"]
 
 
-def result_cells(rubric: Rubric, number: int, location: str, outcome: Result | Sequence[Problem]) -> list[Any]:
-    """The results row of one project; numbers rounded to the rubric's precision (as text for CSV callers)."""
+def result_cells(rubric: Rubric, number: int, location: str, outcome: Result | Sequence[Problem],
+                 subject: str = "") -> list[Any]:
+    """The results row of one project; numbers rounded to the rubric's precision (as text for CSV callers).
+    A failed project keeps the ``subject`` it gives, when it gives one."""
     if isinstance(outcome, Result):
         level1 = [value for node in outcome.indicators for value in (node.score, node.lost)]
         return [number, location, outcome.subject, OK, outcome.total, outcome.grade, *level1, outcome.veto or "", ""]
     reason = "\n".join(str(problem) for problem in outcome)
-    return [number, location, "", FAILED, None, None, *([None] * 2 * len(rubric.indicators)), "", reason[:MAX_CELL]]
+    return [number, location, subject, FAILED, None, None, *([None] * 2 * len(rubric.indicators)), "", reason[:MAX_CELL]]
 
 
 class CsvBatch:
@@ -74,12 +76,12 @@ class CsvBatch:
         self._writer.writerow(result_headers(self.rubric))
         return self
 
-    def add(self, location: str, outcome: Result | Sequence[Problem]) -> None:
+    def add(self, location: str, outcome: Result | Sequence[Problem], subject: str = "") -> None:
         if isinstance(outcome, Result):
             self.tally.add(outcome)
         else:
             self.tally.fail()
-        cells = result_cells(self.rubric, self.tally.count, location, outcome)
+        cells = result_cells(self.rubric, self.tally.count, location, outcome, subject)
         self._writer.writerow([_csv_text(cell, self.rubric.precision) for cell in cells])
 
     def __exit__(self, *exc_info: Any) -> None:
@@ -127,13 +129,13 @@ class XlsxBatch:
     def __enter__(self) -> XlsxBatch:
         return self
 
-    def add(self, location: str, outcome: Result | Sequence[Problem]) -> None:
+    def add(self, location: str, outcome: Result | Sequence[Problem], subject: str = "") -> None:
         if isinstance(outcome, Result):
             self.tally.add(outcome)
         else:
             self.tally.fail()
         number = self.tally.count
-        cells = result_cells(self.rubric, number, location, outcome)
+        cells = result_cells(self.rubric, number, location, outcome, subject)
         fill = None if isinstance(outcome, Result) else FILL_FAILED
         self.results.append([streamed(self.results, value, fill=fill, number_format=self._format(value))
                              for value in cells])

@@ -21,7 +21,8 @@ from rich.text import Text
 
 from engine.numbers import fixed, plain
 
-from .rows import (HEADERS, NOT_SCORED, Row, Scored, breakdown_rows, counts_text, explanations, grade_counts,
+from .breakdown import Breakdown, Line
+from .rows import (NOT_SCORED, Row, Scored, breakdown_rows, counts_text, explanations, grade_counts,
                    not_scored_text)
 
 if TYPE_CHECKING:
@@ -98,20 +99,10 @@ def print_explanations(console: Console, result: Result, rubric: Rubric) -> None
         console.print(Padding(Text(f"= {item.arithmetic}"), (0, 0, 0, 2)))
 
 
-def breakdown_table(result: Result, rubric: Rubric) -> Table:
+def breakdown_table(result: Result, rubric: Rubric) -> Breakdown:
+    """The breakdown of one result, laid out when drawn (see :mod:`cli.breakdown`)."""
     title = Text(f"{result.subject}\n{rubric.title} ({result.rubric_id}@{result.version})", style="bold")
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", show_edge=False)
-    table.add_column(HEADERS[0], overflow="fold", min_width=16)
-    table.add_column(HEADERS[1], justify="right", no_wrap=True)
-    table.add_column(HEADERS[2], overflow="ellipsis", no_wrap=True, max_width=24)  # judged guides are long: see --explain
-    table.add_column(HEADERS[3], overflow="fold", max_width=20)
-    table.add_column(HEADERS[4], justify="right", no_wrap=True)
-    table.add_column(HEADERS[5], justify="right", no_wrap=True)
-    for row in breakdown_rows(result):
-        if row.kind == "total" or row.kind == "indicator" and row.level == 1 and table.row_count:
-            table.rows[-1].end_section = True
-        table.add_row(*_cells(row), style=_row_style(row))
-    return table
+    return Breakdown(title, [Line(row, _row_style(row)) for row in breakdown_rows(result)])
 
 
 def print_summary(console: Console, outcomes: Sequence[Scored], rubric: Rubric) -> None:
@@ -122,18 +113,12 @@ def print_summary(console: Console, outcomes: Sequence[Scored], rubric: Rubric) 
     for number, outcome in enumerate(outcomes, 1):
         result = outcome.result
         if result is None:
-            table.add_row(*_texts(str(number), "—", outcome.file, "—", NOT_SCORED), style="red")
+            table.add_row(*_texts(str(number), outcome.subject or "—", outcome.file, "—", NOT_SCORED), style="red")
         else:
             table.add_row(*_texts(str(number), result.subject, outcome.file, fixed(result.total, result.precision),
                                   result.grade), style=_style(_share(result)))
     console.print(table)
     console.print(counts_text(grade_counts(outcomes, rubric.grades.labels())))
-
-
-def _cells(row: Row) -> tuple[Padding | Text, ...]:
-    """Cells as Text (never markup: labels may hold brackets), the label indented by level."""
-    indent = 2 * max(row.level - 1, 0)
-    return (Padding(Text(row.label), (0, 0, 0, indent)), *_texts(*row.cells()[1:]))
 
 
 def _texts(*cells: str) -> tuple[Text, ...]:

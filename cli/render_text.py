@@ -1,13 +1,11 @@
-"""Plain-text formats of scored results: JSON, CSV and Markdown (no rich needed).
+"""Plain-text formats of scored results: JSON and Markdown (no rich needed; CSV is written row by row
+by :class:`cli.render_batch.CsvBatch`, the same for one file or a batch).
 
 - JSON: ``Result.to_dict()``, one object for one submission, a list for several.
-- CSV: one row per scored submission: subject, total, grade, then each level-1 score.
 - Markdown: the breakdown as a table an evaluator can paste into a report.
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -37,25 +35,13 @@ def summary_data(outcomes: Sequence[Scored], rubric: Rubric) -> dict[str, Any]:
     rows: list[dict[str, Any]] = []
     for outcome in outcomes:
         if outcome.result is None:
-            rows.append({"file": outcome.file, "errors": [str(p) for p in outcome.problems]})
+            rows.append({"file": outcome.file, **({"subject": outcome.subject} if outcome.subject else {}),
+                         "errors": [str(p) for p in outcome.problems]})
         else:
             rows.append({"file": outcome.file, "subject": outcome.result.subject,
                          "total": json_number(outcome.result.total), "grade": outcome.result.grade})
     return {"rubric": {"id": rubric.id, "version": rubric.version}, "submissions": rows,
             "grades": grade_counts(outcomes, rubric.grades.labels())}
-
-
-def render_csv(outcomes: Sequence[Scored], rubric: Rubric) -> str:
-    """subject,total,grade,<level-1 ids>: one row per scored submission."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["subject", "total", "grade", *(node.id for node in rubric.indicators)])
-    for outcome in outcomes:
-        result = outcome.result
-        if result is not None:
-            writer.writerow([result.subject, fixed(result.total, result.precision), result.grade,
-                             *(fixed(node.score, result.precision) for node in result.indicators)])
-    return buffer.getvalue()
 
 
 def render_markdown(outcomes: Sequence[Scored], rubric: Rubric, explain: bool, summary_only: bool) -> str:
@@ -89,7 +75,7 @@ def markdown_summary(outcomes: Sequence[Scored], rubric: Rubric) -> str:
     for number, outcome in enumerate(outcomes, 1):
         result = outcome.result
         if result is None:
-            lines.append(_line((str(number), "—", outcome.file, "—", NOT_SCORED)))
+            lines.append(_line((str(number), outcome.subject or "—", outcome.file, "—", NOT_SCORED)))
         else:
             lines.append(_line((str(number), result.subject, outcome.file, fixed(result.total, result.precision), result.grade)))
     lines += ["", counts_text(grade_counts(outcomes, rubric.grades.labels()))]

@@ -26,6 +26,7 @@ class Scored:
     file: str
     result: Result | None
     problems: tuple[Problem, ...] = ()
+    subject: str = ""  # of a submission that failed, when it says
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,8 @@ def score(
     explain: Annotated[bool, typer.Option(
         "--explain", help="For every indicator, the rule in words and the arithmetic behind its score.")] = False,
     format: Annotated[Format, typer.Option(
-        "--format", "-f", help="table (rich breakdown), json (the result shape), csv (one row per submission) "
+        "--format", "-f", help="table (rich breakdown), json (the result shape), csv (one row per submission: status, total, "
+                               "grade, level-1 scores and points lost, a failed one with its reason), "
                                "markdown (a table to paste into a report) or xlsx (a workbook: summary with charts, "
                                "one row per project, a 自评表 sheet per project; needs -o). Batches stream to csv/xlsx, "
                                "failed rows included.")] = Format.table,
@@ -69,10 +70,10 @@ def score(
     and the others are still scored.
     """
     model = load(rubric, rubrics)
-    if format is Format.xlsx or any(_needs_batch_reader(source) for source in submissions):
-        from .batch_score import any_batch, scored, stream_scores  # imports openpyxl: only when needed
+    if format in (Format.xlsx, Format.csv) or any(_needs_batch_reader(source) for source in submissions):
+        from .batch_score import scored, stream_scores  # imports openpyxl: only when needed
 
-        if format is Format.xlsx or (format is Format.csv and any_batch(submissions)):
+        if format in (Format.xlsx, Format.csv):  # one row per submission, failed ones with their reason
             raise typer.Exit(stream_scores(model, submissions, format.value, output, jobs=jobs))
         outcomes = list(scored(model, submissions, jobs))
     else:
@@ -88,15 +89,16 @@ def score(
 
 def score_one(rubric: Rubric, path: str) -> Scored:
     """One submission scored, or the problems that stopped it (never an exception for bad input)."""
-    from engine import RubricError, load_submission
+    from engine import RubricError
     from engine import score as score_submission
+    from engine.batch import load_one
 
     from .rows import Scored
 
     try:
-        return Scored(path, score_submission(rubric, load_submission(path, rubric)))
+        return Scored(path, score_submission(rubric, load_one(path, rubric)))
     except RubricError as exc:
-        return Scored(path, None, tuple(exc.problems))
+        return Scored(path, None, tuple(exc.problems), exc.subject)
 
 
 def _needs_batch_reader(source: str) -> bool:
@@ -122,8 +124,6 @@ def _write(outcomes: list[Scored], rubric: Rubric, format: Format, explain: bool
 
         if format is Format.json:
             text = render_text.render_json(outcomes, rubric, several, summary)
-        elif format is Format.csv:
-            text = render_text.render_csv(outcomes, rubric)
         else:
             text = render_text.render_markdown(outcomes, rubric, explain, summary)
     deliver(text, output)

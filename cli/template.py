@@ -73,7 +73,7 @@ def yaml_template(rubric: Rubric) -> str:
     lines = [
         f"# A submission for {rubric.id}@{rubric.version}: {rubric.title}",
         "# Fill in every value (the number alone: units are in the rubric) and every judgment, then run:",
-        f"#   rubric score {rubric.id}@{rubric.version} THIS-FILE.yaml",
+        f"#   rubric score {_reference(rubric)} THIS-FILE.yaml",
         "",
         "# subject: 项目名称          # what is being scored; the file name is used when it is left out",
         "",
@@ -90,6 +90,15 @@ def yaml_template(rubric: Rubric) -> str:
         for node in judged:
             lines += _judgment_lines(node)
     return "\n".join(lines) + "\n"
+
+
+def _reference(rubric: Rubric) -> str:
+    """How to name the rubric on the command line: ``id@version`` when it lives where that finds
+    it (``<rubrics>/<id>/<version>.yaml``), else its file (a rubric being written, the tutorial's)."""
+    path = Path(rubric.file)
+    if path.parent.name == rubric.id and path.stem == rubric.version:
+        return f"{rubric.id}@{rubric.version}"
+    return rubric.file
 
 
 def schema_template(rubric: Rubric) -> str:

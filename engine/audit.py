@@ -20,11 +20,10 @@ from typing import Any
 
 from .errors import Problem, SubmissionError
 from .model import Rubric
-from .numbers import ONE, ZERO, percent_text, plain
+from .numbers import ONE, ZERO, percent_text, plain, round_half_up
 from .result import NodeResult, Result
 from .scoring import score
-from .submission import Submission
-from .suggest import did_you_mean
+from .submission import Submission, check_claims
 
 ERROR, WARNING = "error", "warning"
 
@@ -44,18 +43,47 @@ KINDS: dict[str, tuple[str, str]] = {
 }
 
 
+POINTS, PERCENT, GRADE = "points", "percent", "grade"
+
+#: What a finding's two figures are (``claimed`` and ``computed`` in its data), and their unit. Only
+#: the score kinds compare a claim with the rubric; the budget kinds compare two rates of the facts.
+FIGURES: dict[str, tuple[str, str, str]] = {
+    "score_mismatch": ("claimed score", "the rubric's score", POINTS),
+    "sum_mismatch": ("claimed subtotal", "sum of its claimed parts", POINTS),
+    "score_out_of_range": ("claimed score", "the indicator's points", POINTS),
+    "grade_mismatch": ("claimed grade", "grade of the claimed total", GRADE),
+    "grade_vs_computed": ("claimed grade", "the rubric's grade", GRADE),
+    "met_but_lost": ("claimed score", "the indicator's points", POINTS),
+    "missed_full_points": ("claimed score", "the rubric's score", POINTS),
+    "no_reason": ("claimed score", "the indicator's points", POINTS),
+    "over_target": ("completion rate", "rate that needs an explanation", PERCENT),
+    "ahead_of_budget": ("completion rate", "budget execution rate", PERCENT),
+    "unspent": ("budget execution rate", "lowest rate without a warning (1 − unspent)", PERCENT),
+}
+
+
 @dataclass(frozen=True)
 class Finding:
     kind: str
     message: str
     indicator: str = ""
     label: str = ""
-    claimed: Decimal | str | None = None
-    computed: Decimal | str | None = None
+    claimed: Decimal | str | None = None  # the first figure compared (see FIGURES: not always a claim)
+    computed: Decimal | str | None = None  # the figure it is compared with
+    names: tuple[str, str] | None = None  # what the two figures are, when not the kind's usual pair
 
     @property
     def severity(self) -> str:
         return KINDS[self.kind][0]
+
+    @property
+    def unit(self) -> str:
+        return FIGURES[self.kind][2]
+
+    @property
+    def figures(self) -> tuple[str, str]:
+        """What ``claimed`` and ``computed`` are: ``("budget execution rate", "lowest rate …")``."""
+        return self.names or FIGURES[self.kind][:2]
 
     @property
     def difference(self) -> Decimal | None:
@@ -63,11 +91,24 @@ class Finding:
             return self.claimed - self.computed
         return None
 
+    def shown(self, value: Decimal | str | None) -> str:
+        """A figure for people: a rate as a percent to 2 places (``71.43%``), points as given."""
+        if value is None:
+            return ""
+        if not isinstance(value, Decimal):
+            return value
+        return percent_text(value, 2) if self.unit == PERCENT else plain(value)
+
+    def rounded(self, value: Decimal | str | None) -> Decimal | str | None:
+        """A figure for data: a rate to 4 places (0.7143 for 71.43%), points as given."""
+        return round_half_up(value, 4) if self.unit == PERCENT and isinstance(value, Decimal) else value
+
     def to_dict(self) -> dict[str, Any]:
         show = lambda v: plain(v) if isinstance(v, Decimal) else v  # noqa: E731
         return {"kind": self.kind, "severity": self.severity, "indicator": self.indicator, "label": self.label,
-                "claimed": show(self.claimed), "computed": show(self.computed), "difference": show(self.difference),
-                "message": self.message}
+                "claimed": show(self.rounded(self.claimed)), "computed": show(self.rounded(self.computed)),
+                "difference": show(self.rounded(self.difference)), "unit": self.unit,
+                "figures": list(self.figures), "message": self.message}
 
 
 @dataclass(frozen=True)
@@ -76,6 +117,11 @@ class Claims:
     grade: str | None = None
     scores: dict[str, Decimal] = field(default_factory=dict)
     reasons: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def given(self) -> bool:
+        """Whether the submission claims anything (a table with no claims is checked on its facts only)."""
+        return self.total is not None or self.grade is not None or bool(self.scores) or bool(self.reasons)
 
 
 @dataclass(frozen=True)
@@ -93,41 +139,21 @@ class AuditReport:
         return {"subject": self.subject, "rubric": self.result.to_dict()["rubric"],
                 "claimed_total": plain(self.claims.total) if self.claims.total is not None else None,
                 "computed_total": plain(self.result.total), "computed_grade": self.result.grade,
-                "errors": self.errors, "warnings": len(self.findings) - self.errors,
+                "claims_given": self.claims.given, "errors": self.errors, "warnings": len(self.findings) - self.errors,
                 "findings": [f.to_dict() for f in self.findings]}
 
 
 def read_claims(submission: Submission, rubric: Rubric) -> Claims:
-    """The claimed figures of a submission, checked: unknown indicators and non-numbers refused."""
-    raw, problems = submission.claims, []
-    ids = [n.id for n in rubric.nodes()]
-
-    def bad(path: str, message: str) -> None:
-        problems.append(Problem(message, submission.file, path=f"claims.{path}"))
-
-    scores: dict[str, Decimal] = {}
-    for key, value in (raw.get("scores") or {}).items():
-        if key not in ids:
-            bad(f"scores.{key}", f"no indicator '{key}'{did_you_mean(key, ids)}")
-        elif not isinstance(value, Decimal) or not value.is_finite():
-            bad(f"scores.{key}", f"expected a number, got {value!r}")
-        else:
-            scores[key] = value
-    reasons = {str(k): str(v) for k, v in (raw.get("reasons") or {}).items() if v is not None}
-    for key in reasons:
-        if key not in ids:
-            bad(f"reasons.{key}", f"no indicator '{key}'{did_you_mean(key, ids)}")
-    total = raw.get("total")
-    if total is not None and (not isinstance(total, Decimal) or not total.is_finite()):
-        bad("total", f"expected a number, got {total!r}")
-        total = None
-    for key in raw:
-        if key not in ("total", "grade", "scores", "reasons"):
-            bad(key, f"unknown key '{key}'{did_you_mean(key, ('total', 'grade', 'scores', 'reasons'))}")
+    """The claimed figures of a submission; a :class:`SubmissionError` (located) if any is wrong."""
+    raw = submission.claims
+    problems = list(submission.claim_problems) or check_claims(
+        raw, rubric, lambda path, message: Problem(message, submission.file, path=".".join(map(str, path))))
     if problems:
-        raise SubmissionError(problems)
+        raise SubmissionError(problems, submission.subject)
+    scores = {str(key): value for key, value in (raw.get("scores") or {}).items()}
+    reasons = {str(k): str(v) for k, v in (raw.get("reasons") or {}).items() if v is not None}
     grade = raw.get("grade")
-    return Claims(total, str(grade) if grade is not None else None, scores, reasons)
+    return Claims(raw.get("total"), str(grade) if grade is not None else None, scores, reasons)
 
 
 def audit(rubric: Rubric, submission: Submission) -> AuditReport:
@@ -135,7 +161,8 @@ def audit(rubric: Rubric, submission: Submission) -> AuditReport:
     claims = read_claims(submission, rubric)
     result = score(rubric, submission)
     context = _Context(rubric, submission, result, claims)
-    findings = [finding for check in CHECKS for finding in check(context)]
+    checks = CHECKS if claims.given else FACT_CHECKS  # with no claims, nothing to compare them with
+    findings = [finding for check in checks for finding in check(context)]
     return AuditReport(submission.subject, result, claims, tuple(findings))
 
 
@@ -182,7 +209,7 @@ def _claimed_nodes(ctx: _Context) -> Iterator[tuple[NodeResult, Decimal]]:
 
 def check_scores(ctx: _Context) -> Iterator[Finding]:
     for node, claimed in _claimed_nodes(ctx):
-        if claimed > node.weight or claimed < 0:
+        if claimed - node.weight > ctx.tolerance or claimed < -ctx.tolerance:
             yield Finding("score_out_of_range", f"claimed {plain(claimed)} for an indicator worth {plain(node.weight)} points",
                           node.id, node.label, claimed, node.weight)
         if abs(claimed - node.score) > ctx.tolerance:
@@ -210,16 +237,16 @@ def check_sums(ctx: _Context) -> Iterator[Finding]:
     scores = ctx.claims.scores
     for node, claimed in _claimed_nodes(ctx):
         parts = _parts(node.children, scores) if node.children else None
-        if parts is not None and parts != claimed:
+        if parts is not None and abs(parts - claimed) > ctx.tolerance:
             yield Finding("sum_mismatch", f"subtotal {plain(claimed)} but its claimed parts add up to {plain(parts)}",
                           node.id, node.label, claimed, parts)
     parts = _parts(ctx.result.indicators, scores)
-    if ctx.claims.total is not None and parts is not None and parts != ctx.claims.total:
+    if ctx.claims.total is not None and parts is not None and abs(parts - ctx.claims.total) > ctx.tolerance:
         yield Finding("sum_mismatch", f"total {plain(ctx.claims.total)} but the claimed scores add up to {plain(parts)}",
-                      "total", "总分", ctx.claims.total, parts)
+                      "total", "总分", ctx.claims.total, parts, ("claimed total", "sum of the claimed scores"))
     if ctx.claims.total is not None and abs(ctx.claims.total - ctx.result.total) > ctx.tolerance:
         yield Finding("score_mismatch", f"claimed total {plain(ctx.claims.total)}, the rubric gives {plain(ctx.result.total)}",
-                      "total", "总分", ctx.claims.total, ctx.result.total)
+                      "total", "总分", ctx.claims.total, ctx.result.total, ("claimed total", "the rubric's total"))
 
 
 def check_grade(ctx: _Context) -> Iterator[Finding]:
@@ -241,10 +268,10 @@ def check_targets(ctx: _Context) -> Iterator[Finding]:
     for node, claimed in _claimed_nodes(ctx):
         if node.children or node.met is None:
             continue
-        if node.met and claimed < node.weight:
+        if node.met and node.weight - claimed > ctx.tolerance:
             yield Finding("met_but_lost", f"target met ({node.actual} against {node.target}) but only {plain(claimed)} of {plain(node.weight)} claimed",
                           node.id, node.label, claimed, node.weight)
-        if not node.met and claimed >= node.weight and node.weight > 0:
+        if not node.met and node.weight - claimed <= ctx.tolerance and node.weight > 0:
             yield Finding("missed_full_points", f"target missed ({node.actual} against {node.target}) but full {plain(claimed)} points claimed",
                           node.id, node.label, claimed, node.score)
 
@@ -253,10 +280,12 @@ def check_reasons(ctx: _Context) -> Iterator[Finding]:
     for node in ctx.result.nodes():
         if node.children:
             continue
-        claimed = ctx.claims.scores.get(node.id, node.score)
-        if claimed < node.weight and not ctx.reason(node):
-            yield Finding("no_reason", f"{plain(node.weight - claimed)} points lost with no 偏差原因 given",
-                          node.id, node.label, claimed, node.weight)
+        claimed = ctx.claims.scores.get(node.id)
+        figure = claimed if claimed is not None else node.score  # not claimed: what the rubric gives
+        if node.weight - figure > ctx.tolerance and not ctx.reason(node):
+            yield Finding("no_reason", f"{plain(node.weight - figure)} points lost with no 偏差原因 given",
+                          node.id, node.label, figure, node.weight,
+                          None if claimed is not None else ("the rubric's score", "the indicator's points"))
 
 
 def check_over_target(ctx: _Context) -> Iterator[Finding]:
@@ -293,6 +322,7 @@ def check_budget(ctx: _Context) -> Iterator[Finding]:
                               node.id, node.label, completion, execution)
 
 
+FACT_CHECKS: tuple[Callable[[_Context], Iterator[Finding]], ...] = (check_over_target, check_budget)
 CHECKS: tuple[Callable[[_Context], Iterator[Finding]], ...] = (
-    check_scores, check_sums, check_grade, check_targets, check_reasons, check_over_target, check_budget,
+    check_scores, check_sums, check_grade, check_targets, check_reasons, *FACT_CHECKS,
 )

@@ -30,10 +30,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import DocumentError, Problem, RubricError
+from .cells import subject_of
+from .document import load_file
+from .errors import DocumentError, Problem, RubricError, SubmissionError
 from .model import Rubric
 from .rowtable import Columns, is_empty
-from .submission import Submission, load_submission
+from .submission import Submission, check_submission
 from .workbook import is_submission_workbook, load_workbook_submission, open_workbook
 
 Outcome = Submission | RubricError
@@ -45,7 +47,12 @@ def load_one(path: str | Path, rubric: Rubric) -> Submission:
     """One submission from a YAML, JSON or workbook file."""
     if Path(path).suffix.lower() in (".xlsx", ".xlsm", ".xls"):
         return load_workbook_submission(path, rubric)
-    return load_submission(path, rubric)
+    doc = load_file(path)
+    try:
+        return check_submission(doc, rubric)
+    except SubmissionError as exc:
+        exc.subject = subject_of(doc.data)
+        raise
 
 
 def is_batch(path: str | Path) -> bool:

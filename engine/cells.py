@@ -82,3 +82,11 @@ def _relocated(problem: Problem, refs: dict[str, str]) -> Problem:
     if not where:
         return problem
     return Problem(f"{where}: {problem.message}", problem.file, None, None, problem.path)
+
+
+def subject_of(data: Any) -> str:
+    """The ``subject`` that submission data names ('' if none): a row that fails its checks keeps it."""
+    subject = data.get("subject") if isinstance(data, dict) else None
+    if subject is None:
+        return ""
+    return format(subject.normalize(), "f") if isinstance(subject, Decimal) and subject.is_finite() else str(subject)

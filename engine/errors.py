@@ -27,14 +27,19 @@ class Problem:
 
 
 class RubricError(Exception):
-    """Base of every error caused by the user's input (never by a bug)."""
+    """Base of every error caused by the user's input (never by a bug).
 
-    def __init__(self, problems: list[Problem] | Problem | str) -> None:
+    ``subject`` is what a submission that failed its checks calls itself (its ``subject``), when it
+    was read that far: a batch keeps it on the failed row.
+    """
+
+    def __init__(self, problems: list[Problem] | Problem | str, subject: str = "") -> None:
         if isinstance(problems, str):
             problems = Problem(problems)
         if isinstance(problems, Problem):
             problems = [problems]
         self.problems: list[Problem] = list(problems)
+        self.subject = subject
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

@@ -44,7 +44,13 @@ def clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
 
 
 def plain(value: Decimal) -> str:
-    """A decimal without exponent or trailing zeros: ``80000``, ``0.75``, ``116.86``."""
+    """A decimal without exponent or trailing zeros: ``80000``, ``0.75``, ``116.86``.
+
+    A figure beyond :data:`MAX_DIGITS` digits keeps its exponent (``1E+999999999``): written
+    out, it would be a string of a billion zeros.
+    """
+    if not value.is_finite() or not -MAX_DIGITS <= value.adjusted() <= MAX_DIGITS:
+        return str(value)
     if value == value.to_integral_value():
         return format(value.to_integral_value(), "f")  # not quantize: that fails beyond 28 digits
     return format(value.normalize(), "f")

@@ -52,6 +52,10 @@ def resolve(reference: str, root: str | Path) -> Path:
         raise ResolveError(Problem("expected a rubric file or id[@version] such as qingdao@2020", reference))
     rubric_id, version = match.groups()
     entries = {entry.id: entry for entry in catalogue(root)}
+    if rubric_id not in entries and not Path(root).is_dir():  # run outside the repository, most likely
+        raise ResolveError(Problem(f"no rubric '{rubric_id}': the rubrics folder '{root}' does not exist here; point at "
+                                   "the folder holding <id>/<version>.yaml with --rubrics DIR or RUBRIC_PATH, "
+                                   "or give the rubric's file", reference))
     if rubric_id not in entries:
         raise ResolveError(Problem(f"no rubric '{rubric_id}' in {root}{did_you_mean(rubric_id, entries)}", reference))
     entry = entries[rubric_id]

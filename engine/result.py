@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from .numbers import json_number
@@ -35,7 +34,7 @@ class NodeResult(NamedTuple):
 
     An immutable tuple: tens of thousands are built per batch, so construction must be cheap.
     ``detail`` (the words for people, and whether the target was met) is a :class:`Detail`, or
-    a function that works it out when first read: most results of a batch are never read line
+    what works it out when first read: most results of a batch are never read line
     by line, and formatting numbers for people costs more than scoring them.
     """
 
@@ -48,7 +47,7 @@ class NodeResult(NamedTuple):
     kind: str | None = None
     base: Decimal | None = None
     deductions: tuple[Deduction, ...] = ()
-    detail: Detail | Callable[[], Detail] | None = None
+    detail: Detail | list[Any] | None = None
     applicable: bool = True
     reason: str = ""
 
@@ -57,11 +56,20 @@ class NodeResult(NamedTuple):
         return self.weight - self.score
 
     def details(self) -> Detail:
-        """The :class:`Detail`, worked out if it was deferred."""
+        """The :class:`Detail`, worked out on first reading if it was deferred.
+
+        A deferred detail is a one-item list holding ``(function, *arguments)``; the list
+        then keeps the :class:`Detail`, so that it is worked out once.
+        """
         detail = self.detail
         if detail is None:
             return _NO_DETAIL
-        return detail if type(detail) is Detail else detail()  # type: ignore[operator,return-value]
+        if type(detail) is Detail:
+            return detail
+        worked = detail[0]
+        if type(worked) is not Detail:
+            worked = detail[0] = worked[0](*worked[1:])
+        return worked
 
     @property
     def explanation(self) -> str:
@@ -139,7 +147,15 @@ class Result:
     veto: str | None = None
 
     def nodes(self) -> list[NodeResult]:
-        return [node for top in self.indicators for node in top.walk()]
+        """Every indicator's result, depth first (each parent before its children)."""
+        found: list[NodeResult] = []
+        stack = list(reversed(self.indicators))
+        while stack:
+            node = stack.pop()
+            found.append(node)
+            if node.children:
+                stack.extend(reversed(node.children))
+        return found
 
     def node(self, node_id: str) -> NodeResult | None:
         return next((n for n in self.nodes() if n.id == node_id), None)

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .cells import cell_data, cell_ref, is_blank, number_data
+from .cells import cell_data, cell_ref, is_blank, number_data, subject_of
 from .document import Document, PathKey
 from .errors import DocumentError, Problem, RubricError, SubmissionError
 from .model import Rubric
@@ -92,7 +92,7 @@ class Columns:
         except SubmissionError as exc:
             builder.problems += exc.problems
         if builder.problems:
-            return SubmissionError([self._located(p) for p in builder.problems])
+            return SubmissionError([self._located(p) for p in builder.problems], subject_of(doc.data))
         return submission
 
     def _located(self, problem: Problem) -> Problem:

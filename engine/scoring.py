@@ -18,12 +18,13 @@ deferred until someone reads them (:data:`~engine.rules.base.Text`).
 from __future__ import annotations
 
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from .errors import Problem, ScoringError, SubmissionError
 from .expressions import Expression, ExpressionError, Value
 from .model import DeductionRule, Indicator, Rubric
-from .numbers import ARITHMETIC_ERRORS, ZERO, fixed, plain, round_half_up
+from .numbers import ARITHMETIC_ERRORS, ZERO, fixed, plain
+from .plan_compiler import CompiledTree, compile_plan
 from .result import Deduction, Detail, NodeResult, Result
 from .rules import Judgment, JudgmentNeeded
 from .rules.base import Outcome, PointsFunction, Rule, text
@@ -50,7 +51,13 @@ class _Scorer:
         self.weights = self._effective_weights() if self.skipped else None
 
     def result(self) -> Result:
-        nodes = self._tree() if self.weights is None else tuple([self._node(top) for top in self.rubric.indicators])
+        if self.weights is not None:
+            nodes = tuple([self._node(top) for top in self.rubric.indicators])
+        else:
+            try:
+                nodes = compiled(self.rubric)(self, self.env, self.judgments)
+            except Exception:  # the compiled walk does not locate errors: the reference walk raises them located
+                nodes = self._tree()
         total = sum([n.score for n in nodes], ZERO)
         grade, veto = self.rubric.grades.grade(total), None
         for rule in self.rubric.veto:
@@ -86,7 +93,7 @@ class _Scorer:
             return NodeResult(node.id, node.label, node.level, sum([c.weight for c in children], ZERO),
                               sum([c.score for c in children], ZERO), children, applicable=node.id not in self.skipped)
         if self.weights is not None and node.id in self.weights:
-            return self._leaf(leaf_step(node, self.rubric), self.weights[node.id])
+            return self._leaf(_leaf_steps(self.rubric)[node.id], self.weights[node.id])
         return NodeResult(node.id, node.label, node.level, ZERO, ZERO, kind=node.rule.kind if node.rule else None,
                           detail=_NOT_APPLICABLE, applicable=False)
 
@@ -106,13 +113,13 @@ class _Scorer:
         scale = None if weight is step.weight or weight == step.weight else (weight / step.weight if step.weight else ZERO)
         if scale is not None:
             points = points * scale
-        base = points.quantize(step.quantum, rounding=ROUND_HALF_UP)
+        base = points.quantize(step.quantum, ROUND_HALF_UP)
         if node.deductions or judgment is not None and judgment.deductions:
             deductions = self._deductions(node, judgment, base, scale, step.precision)
             score = base - sum([d.points for d in deductions], ZERO)
         else:
             deductions, score = (), base
-        detail = _LeafDetail(step, self.env, judgment, weight, base, deductions, score)
+        detail = [(_leaf_detail, step, self.env, judgment, weight, base, deductions, score)]  # worked out when read
         return _new(NodeResult, (node.id, node.label, node.level, weight, score, (), step.kind, base, deductions,
                                  detail, True, judgment.reason if judgment else ""))
 
@@ -121,11 +128,11 @@ class _Scorer:
         wanted = [(self._deduction_points(rule, node), rule.reason, "rule") for rule in node.deductions]
         if judgment is not None:
             wanted += [(points, reason, "evaluator") for points, reason in judgment.deductions]
-        applied, left = [], base
+        applied, left, quantum = [], base, _QUANTA[precision]
         for points, reason, source in wanted:
             if scale is not None:
                 points = points * scale
-            cut = round_half_up(min(points, left), precision)  # at most what is left (扣完为止)
+            cut = min(points, left).quantize(quantum, ROUND_HALF_UP)  # at most what is left (扣完为止)
             if cut > 0:
                 applied.append(Deduction(cut, reason, source))
                 left -= cut
@@ -169,20 +176,41 @@ class _Scorer:
                                        path=where)) from None
 
     def _effective_weights(self) -> dict[str, Decimal]:
-        """Weight of each applicable leaf, rescaled so that they add up to the total."""
+        """Weight of each applicable leaf, rescaled so that they add up to the total.
+
+        Each weight is rounded down to its leaf's own unit (0.01, or 1 for a whole-point leaf,
+        which could never score a fractional weight in full), then the largest remainders
+        get one more unit each while what is left allows, and what is still left goes to
+        leaves whose unit fits it.
+        """
         ancestry = self.rubric.ancestry
         leaves = [n for n in self.rubric.leaves if not self.skipped.intersection(ancestry[n.id])]
         applicable = sum((n.weight for n in leaves), ZERO)
         if applicable == 0:
             return {n.id: n.weight for n in leaves}
-        unit = _QUANTA[self.rubric.precision]
+        units = {n.id: _QUANTA[_precision(n, self.rubric)] for n in leaves}
         exact = {n.id: n.weight * self.rubric.total / applicable for n in leaves}
-        floors = {k: (v / unit).to_integral_value(rounding=ROUND_FLOOR) * unit for k, v in exact.items()}
-        spare = int((self.rubric.total - sum(floors.values(), ZERO)) / unit)
+        floors = {k: (v / units[k]).to_integral_value(rounding=ROUND_FLOOR) * units[k] for k, v in exact.items()}
+        spare = self.rubric.total - sum(floors.values(), ZERO)
         by_remainder = sorted(exact, key=lambda k: exact[k] - floors[k], reverse=True)
-        for key in by_remainder[:spare]:
-            floors[key] += unit
+        for key in by_remainder:
+            if units[key] <= spare and exact[key] > floors[key]:
+                floors[key] += units[key]
+                spare -= units[key]
+        for key in by_remainder:  # what whole-point leaves could not take goes to the finer ones
+            while spare and units[key] <= spare:
+                floors[key] += units[key]
+                spare -= units[key]
         return floors
+
+
+def compiled(rubric: Rubric) -> CompiledTree:
+    """The rubric's plan as one compiled function (:mod:`engine.plan_compiler`), made on first use."""
+    cached = rubric.__dict__.get("_compiled_plan")
+    if cached is None:
+        cached = rubric.__dict__["_compiled_plan"] = compile_plan(plan(rubric), lambda step: type(step) is _Leaf,
+                                                                  _leaf_detail)
+    return cached
 
 
 class _Leaf(NamedTuple):
@@ -212,6 +240,14 @@ def leaf_step(node: Indicator, rubric: Rubric) -> _Leaf:
     return _Leaf(node, precision, _QUANTA[precision], node.weight, rule.kind, rule, rule.points_function(node.weight))
 
 
+def _leaf_steps(rubric: Rubric) -> dict[str, _Leaf]:
+    """The plan's leaf steps by indicator id (for the general walk)."""
+    cached = rubric.__dict__.get("_leaf_steps")
+    if cached is None:
+        cached = rubric.__dict__["_leaf_steps"] = {step.node.id: step for step in plan(rubric) if type(step) is _Leaf}
+    return cached
+
+
 def plan(rubric: Rubric) -> tuple[_Leaf | _Parent, ...]:
     """The tree in post-order (children before their parent), worked out once per rubric."""
     cached = rubric.__dict__.get("_scoring_plan")
@@ -229,24 +265,13 @@ def plan(rubric: Rubric) -> tuple[_Leaf | _Parent, ...]:
     return cached
 
 
-class _LeafDetail:
-    """A leaf's :class:`Detail`, worked out from the rule's full :class:`Outcome` when first read."""
-
-    __slots__ = ("_args", "_detail")
-
-    def __init__(self, *args: Any) -> None:
-        self._args: tuple[Any, ...] = args
-        self._detail: Detail | None = None
-
-    def __call__(self) -> Detail:
-        if self._detail is None:
-            step, env, judgment, weight, base, deductions, score = self._args
-            outcome = step.rule.score(env, step.weight, judgment)
-            explanation = _explain(outcome, base, deductions, score, weight, step.precision)
-            self._detail = Detail(text(outcome.target) or step.rule.target_text(), text(outcome.actual), outcome.met,
-                                  explanation, outcome.ratio)
-            self._args = ()
-        return self._detail
+def _leaf_detail(step: _Leaf, env: dict[str, Value], judgment: Judgment | None, weight: Decimal, base: Decimal,
+                 deductions: tuple[Deduction, ...], score: Decimal) -> Detail:
+    """A leaf's :class:`Detail`, from the rule's full :class:`Outcome` (the words are built only here)."""
+    outcome = step.rule.score(env, step.weight, judgment)
+    explanation = _explain(outcome, base, deductions, score, weight, step.precision)
+    return Detail(text(outcome.target) or step.rule.target_text(), text(outcome.actual), outcome.met, explanation,
+                  outcome.ratio)
 
 
 def _explain(outcome: Outcome, base: Decimal, deductions: tuple[Deduction, ...], score: Decimal, weight: Decimal,

@@ -23,12 +23,16 @@ from .document import Document, PathKey, load_file
 from .errors import Problem, SubmissionError
 from .expressions import Value
 from .model import Input, Rubric
-from .numbers import HUNDRED, parse_decimal, parse_percent, plain
+from .numbers import HUNDRED, MAX_DIGITS, parse_decimal, parse_percent, plain
 from .rules import Judgment
 from .suggest import did_you_mean
 
 TOP_KEYS = ("subject", "values", "judgments", "claims")
+CLAIM_KEYS = ("total", "grade", "scores", "reasons")
 _JUDGMENT_KEYS = frozenset(("points", "deductions", "reason"))
+_FULL = Judgment()
+_PERCENT_SIGNS = ("%", "％")
+_new = tuple.__new__  # a NamedTuple from its full tuple of fields, without the keyword handling
 _TRUE, _FALSE = ("是", "yes", "true", "y", "有"), ("否", "no", "false", "n", "无")
 
 
@@ -41,6 +45,9 @@ class Submission:
     judgments: dict[str, Judgment] = field(default_factory=dict)
     claims: dict[str, Any] = field(default_factory=dict)
     file: str = ""
+    #: What is wrong with the claims, located like any problem. Scoring ignores claims; ``rubric audit``
+    #: refuses a submission with any of these.
+    claim_problems: tuple[Problem, ...] = field(default=(), compare=False)
 
 
 def load_submission(path: str | Path, rubric: Rubric) -> Submission:
@@ -100,6 +107,7 @@ class _Checker:
         for key in data:
             if key not in TOP_KEYS:
                 hint = "; input values go under 'values:'" if key in self.rubric.inputs else did_you_mean(key, TOP_KEYS)
+                hint = hint or f"; expected one of {', '.join(TOP_KEYS)}"
                 self.problem((key,), f"unknown key '{key}'{hint}")
         values = self.values(data.get("values", {}))
         judgments = self.judgments(data.get("judgments") or {})
@@ -110,7 +118,8 @@ class _Checker:
         subject = data.get("subject")
         if subject is None or subject == "":
             subject = Path(self.doc.file).stem
-        return Submission(str(plain(subject) if isinstance(subject, Decimal) else subject), values, judgments, claims, self.doc.file)
+        return Submission(str(plain(subject) if isinstance(subject, Decimal) else subject), values, judgments, claims,
+                          self.doc.file, tuple(check_claims(claims, self.rubric, self.doc.problem)) if claims else ())
 
     # -- values ---------------------------------------------------------------------------
     def values(self, given: Any) -> dict[str, Value]:
@@ -177,7 +186,9 @@ class _Checker:
         given = raw.get("deductions")
         deductions = self.deductions(given, path) if given else ()
         reason = raw.get("reason")
-        return Judgment(points, deductions, str(reason) if reason else "")
+        if points is None and not deductions and not reason:
+            return _FULL  # the usual judgment, {deductions: []}: one shared record
+        return _new(Judgment, (points, deductions, str(reason) if reason else ""))
 
     def deductions(self, given: Any, path: PathKey) -> tuple[tuple[Decimal, str], ...]:
         if not isinstance(given, list):
@@ -194,6 +205,31 @@ class _Checker:
             else:
                 deductions.append((points, str(d["reason"])))
         return tuple(deductions)
+
+
+def check_claims(claims: dict[str, Any], rubric: Rubric, locate: Callable[[PathKey, str], Problem]) -> list[Problem]:
+    """The problems of a submission's claimed figures, each located by ``locate(path, message)``:
+    unknown keys, indicators the rubric does not have, claimed scores or total that are not numbers."""
+    problems: list[Problem] = []
+    ids = [node.id for node in rubric.nodes()] if claims.get("scores") or claims.get("reasons") else []
+    for part, what in (("scores", "claimed score"), ("reasons", "偏差原因")):
+        given = claims.get(part)
+        if given is not None and not isinstance(given, dict):
+            problems.append(locate(("claims", part), f"expected a mapping of indicator id → {what}, got {_show(given)}"))
+            continue
+        for key, value in (given or {}).items():
+            if key not in ids:
+                problems.append(locate(("claims", part, key), f"no indicator '{key}'{did_you_mean(str(key), ids)}"))
+            elif part == "scores" and not _finite(value):
+                problems.append(locate(("claims", part, key), f"expected a number, got {_show(value)}"))
+    total = claims.get("total")
+    if total is not None and not _finite(total):
+        problems.append(locate(("claims", "total"), f"expected a number, got {_show(total)}"))
+    for key in claims:
+        if key not in CLAIM_KEYS:
+            hint = did_you_mean(str(key), CLAIM_KEYS) or f"; expected one of {', '.join(CLAIM_KEYS)}"
+            problems.append(locate(("claims", key), f"unknown key '{key}'{hint}"))
+    return problems
 
 
 @dataclass(frozen=True)
@@ -229,11 +265,21 @@ def reader(spec: Input) -> Reader:
     low, high, whole = spec.minimum, spec.maximum, spec.type == "integer"
     points = spec.type == "percent" and spec.percent_entry == "points"
 
+    percent = spec.type == "percent"
+
     def read(raw: Any) -> Value | _Bad:
-        if type(raw) is Decimal and raw.is_finite() and not (whole and raw != raw.to_integral_value()):
+        kind = type(raw)
+        if kind is Decimal and raw.is_finite() and -MAX_DIGITS <= raw.adjusted() <= MAX_DIGITS and not (
+                whole and raw != raw.to_integral_value()):
             value = raw / HUNDRED if points else raw
-            if (low is None or value >= low) and (high is None or value <= high):
-                return value
+        elif kind is str and percent and raw[-1:] in _PERCENT_SIGNS:
+            value = parse_percent(raw)  # "97%" → 0.97; None (not a percent) → coerce says what is wrong
+            if value is None:
+                return coerce(raw, spec)
+        else:
+            return coerce(raw, spec)
+        if (low is None or value >= low) and (high is None or value <= high):
+            return value
         return coerce(raw, spec)
 
     return read
@@ -284,6 +330,8 @@ def _number(raw: Any, spec: Input) -> Decimal | _Bad:
         raw = number
     if not isinstance(raw, Decimal) or not raw.is_finite():
         return _Bad(f"expected a finite number, got {raw}")
+    if not -MAX_DIGITS <= raw.adjusted() <= MAX_DIGITS:  # as text reads them: no real figure needs more
+        return _Bad(f"expected a number of at most {MAX_DIGITS} digits, got {raw}")
     if spec.type == "integer" and raw != raw.to_integral_value():
         return _Bad(f"expected a whole number, got {plain(raw)}")
     if spec.type == "percent" and spec.percent_entry == "points":

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .cells import cell_data, cell_ref, is_blank, number_data, relocate
+from .cells import cell_data, cell_ref, is_blank, number_data, relocate, subject_of
 from .document import Document
 from .errors import DocumentError, Problem, SubmissionError
 from .model import Rubric
@@ -132,7 +132,7 @@ def load_workbook_submission(path: str | Path, rubric: Rubric) -> Submission:
             said = reader.unjudged(problem)
             reader.problems += [said] if said is not problem else relocate([problem], reader.refs)
     if reader.problems:
-        raise SubmissionError(reader.problems)
+        raise SubmissionError(reader.problems, subject_of(data))
     return submission
 
 

@@ -79,6 +79,24 @@ def test_score_mismatch_beyond_tolerance_only() -> None:
     assert "score_mismatch" not in kinds(with_scores(execution=10.004))
 
 
+def test_the_tolerance_applies_to_every_comparison_of_points() -> None:
+    """19.996 for 20 is a rounding (tolerance 0.005 at two decimals), not a discrepancy, in every check."""
+    within = {**CLEAN, "scores": {**CLEAN["scores"], "tax_income": 39.996}}
+    assert kinds(within) == []  # no score_mismatch, sum_mismatch (subtotal and total), met_but_lost, no_reason
+    assert kinds(with_scores(tax_income=40.004)) == []  # nor score_out_of_range
+    assert "missed_full_points" in kinds(within, tax=1950)  # 39.996 is full points for a missed target
+    beyond = {**CLEAN, "scores": {**CLEAN["scores"], "tax_income": 39.99}}
+    assert set(kinds(beyond)) == {"score_mismatch", "sum_mismatch", "met_but_lost", "no_reason"}
+    assert "score_out_of_range" in kinds(with_scores(tax_income=40.01, effect=40.01))
+
+
+def test_a_table_without_claims_is_checked_on_its_facts_only() -> None:
+    """No claimed figures: nothing to compare, so no claim finding (the rubric's own scores are no claims)."""
+    assert kinds({}, firms=4, tax=1500) == []  # points lost, but no no_reason / met_but_lost …
+    assert kinds({}, spent=262.5) == ["unspent", "ahead_of_budget", "ahead_of_budget"]  # the facts still are
+    assert "no_reason" in kinds({"reasons": {"execution": "疫情"}}, firms=4)  # reasons given: they are claims
+
+
 def test_subtotal_not_sum_of_parts() -> None:
     found = kinds(with_scores(output=49))
     assert "sum_mismatch" in found

@@ -135,6 +135,7 @@ def test_batch_to_xlsx_has_every_row_a_failed_sheet_summary_and_charts(tmp_path:
     book = openpyxl.load_workbook(target)
     results = list(book["结果 results"].iter_rows(min_row=2, values_only=True))
     assert [r[3] for r in results] == ["ok"] * 6 + ["failed"]
+    assert results[6][2] == "坏"  # a failed row keeps the subject it gives
     assert [Decimal(str(r[4])) for r in results[:6]] == [expected_total(str(n % 3)) for n in range(6)]
     assert "values.spent" in results[6][-1]
     assert [r[1] for r in book["未评分 failed"].iter_rows(min_row=2, values_only=True)] == [f"{source}:8"]
@@ -167,7 +168,7 @@ def test_batch_to_csv_streams_one_row_per_project_to_stdout(tmp_path: Path) -> N
     result = rubric("score", "qingdao@2020", str(source), "--format", "csv")
     assert result.exit_code == 1
     rows = list(csv.reader(io.StringIO(result.stdout)))
-    assert [r[2:6] for r in rows[1:]] == [["甲", "ok", str(expected_total()), "优"], ["", "failed", "", ""]]
+    assert [r[2:6] for r in rows[1:]] == [["甲", "ok", str(expected_total()), "优"], ["乙", "failed", "", ""]]  # subject kept
     assert "out of range" in rows[2][-1]
 
 

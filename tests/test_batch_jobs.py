@@ -67,6 +67,7 @@ def test_jobs_give_byte_identical_csv_stderr_and_exit_code(batch: tuple[Path, in
     failed = [r for r in rows if r[3] == "failed"]
     assert [r[1] for r in failed] == [f"{source}:{n + 1}" for n in range(50, ROWS + 1, 50)]  # line = row + header
     assert all(r[-1].startswith(f"{r[1]}:") for r in failed), "each reason names the row's file:line:column"
+    assert all(r[2] for r in failed), "a failed row keeps its subject, from a worker too"
 
 
 def test_a_directory_of_files_and_tables_scores_the_same_in_parallel(batch: tuple[Path, int], tmp_path: Path) -> None:

@@ -104,7 +104,7 @@ def test_explain_gives_each_rule_in_words_and_its_arithmetic() -> None:
         if node.kind:
             assert squash(model.node(node.id).rule.describe(model.node(node.id).weight)) in output
             assert squash(node.explanation) in output
-    assert squash("9 项 ≥ 9 项: met → 8 × 100% = 8.00 → 8.00 / 8") in output
+    assert squash("9 项 ≥ 9 项 (完成率 100%): met → 8 × 100% = 8.00 → 8.00 / 8") in output
 
 
 def test_veto_and_not_applicable_are_shown(tmp_path: Path) -> None:
@@ -128,6 +128,57 @@ def test_veto_and_not_applicable_are_shown(tmp_path: Path) -> None:
     assert "100.00 / 100" in result.stdout  # the applicable indicator is rescaled to the total
 
 
+WIDE_TABLES = [("qingdao@2020", EXAMPLE), ("wuhan@2017", "examples/wuhan-2017.yaml"),
+               ("yiyang@2022", "examples/yiyang-2022.yaml"),
+               ("examples/tutorial/rubric.yaml", "examples/tutorial/submission.yaml")]
+FIGURE = re.compile(r"\d[\d.,]*%?")
+
+
+def _figures(text: str) -> set[str]:
+    """Every figure written in ``text`` (``2307.5``, ``50%``, ``2017``), a guide's cut end left out."""
+    return set(FIGURE.findall(re.sub(r"\S* …", "", text)))
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+@pytest.mark.parametrize(("reference", "submission"), WIDE_TABLES)
+def test_table_fits_the_width_with_every_column_and_no_figure_split(reference: str, submission: str, columns: int) -> None:
+    from rich.cells import cell_len
+
+    out = rubric("score", reference, submission, COLUMNS=str(columns)).stdout
+    lines = out.splitlines()
+    assert max(cell_len(line) for line in lines) <= columns
+    rule = next(n for n, line in enumerate(lines) if set(line) == {"─"})
+    header = " ".join(lines[2:rule])
+    assert all(name in header.split() for name in ("指标", "分值", "指标值", "实际完成值", "得分", "扣分")), header
+    model = engine.load_rubric(reference if reference.endswith(".yaml") else f"rubrics/{reference.replace('@', '/')}.yaml")
+    want = engine.score(model, engine.load_submission(submission, model))
+    written, at = set(), rule
+    reasons = squash("".join(re.sub(r"\s{3,}[\d.]+$", "", line) for line in lines))  # the Lost figures out
+    for node in want.nodes():  # in table order: each row is the next line starting with its label
+        at = next(n for n in range(at + 1, len(lines)) if lines[n].strip().startswith(node.label[:4]))
+        row = lines[at]
+        written |= _figures(node.label) | _figures(node.target or "") | _figures(node.actual or "")
+        written |= {fixed(node.score, 2), fixed(node.lost, 2), str(node.weight)}
+        assert fixed(node.score, 2) in row.split()  # the score on the label's first line, whole
+        if node.lost:
+            assert row.split()[-1] == fixed(node.lost, 2)  # the Lost column is there
+        for short in (node.actual, node.target if node.kind != "judged" else None):
+            if short and cell_len(short) <= 16:
+                assert short in row, f"{short!r} not whole in {row!r}"
+        for deduction in node.deductions:
+            written |= _figures(deduction.reason) | {fixed(deduction.points, 2)}
+            assert squash(deduction.reason) in reasons
+    # a figure split over two lines leaves pieces (``23`` / ``07.5``, ``6548`` / ``.5``) that were never written
+    shown = _figures("\n".join(lines[rule + 1:])) - {fixed(want.total, 2), fixed(want.max - want.total, 2), "100"}
+    assert shown <= written, sorted(shown - written)
+
+
+def test_a_narrow_terminal_still_draws_every_row() -> None:
+    out = rubric("score", "qingdao@2020", EXAMPLE, COLUMNS="50").stdout
+    assert "总分 Total: 96.65 / 100" in out and "Traceback" not in out
+    assert squash("年中追加2307.5万元") in squash(out) and "2307.5" in out
+
+
 # -- the other formats -------------------------------------------------------------------------
 def test_json_is_the_result_shape() -> None:
     result = rubric("score", "qingdao@2020", EXAMPLE, "--format", "json")
@@ -146,12 +197,31 @@ def test_json_of_several_submissions_is_a_list(tmp_path: Path) -> None:
 def test_csv_is_one_row_per_submission_with_level_one_scores(tmp_path: Path) -> None:
     lower = lower_copy(tmp_path)
     result = rubric("score", "qingdao@2020", EXAMPLE, lower, "--format", "csv")
-    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert result.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
     model = engine.load_rubric(RUBRIC)
-    assert rows[0] == ["subject", "total", "grade", *(n.id for n in model.indicators)]
-    for row, path in zip(rows[1:], (EXAMPLE, lower), strict=True):
+    assert [row["位置 location"] for row in rows] == [EXAMPLE, lower]
+    for row, path in zip(rows, (EXAMPLE, lower), strict=True):
         want = expected(path)
-        assert row == [want.subject, fixed(want.total, 2), want.grade, *(fixed(n.score, 2) for n in want.indicators)]
+        assert (row["项目 subject"], row["状态 status"], row["总分 total"], row["等级 grade"]) == (
+            want.subject, "ok", fixed(want.total, 2), want.grade)
+        assert [row[f"{n.label} 得分"] for n in model.indicators] == [fixed(n.score, 2) for n in want.indicators]
+
+
+def test_csv_of_several_files_keeps_the_failed_ones_like_a_batch(tmp_path: Path) -> None:
+    """Nothing is silently lost: a file that fails is a row with status 'failed' and its problems."""
+    broken, _ = broken_copy(tmp_path)
+    files = rubric("score", "qingdao@2020", EXAMPLE, broken, "-f", "csv")
+    assert files.exit_code == 1 and "values.services_done" in files.stderr
+    rows = list(csv.DictReader(io.StringIO(files.stdout)))
+    assert [(row["位置 location"], row["状态 status"]) for row in rows] == [(EXAMPLE, "ok"), (broken, "failed")]
+    assert "values.services_done: expected a whole number" in rows[1]["原因 reason"]
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    for name, path in (("a.yaml", EXAMPLE), ("b.yaml", broken)):
+        (folder / name).write_bytes(Path(path).read_bytes())
+    batch = list(csv.reader(io.StringIO(rubric("score", "qingdao@2020", str(folder), "-f", "csv").stdout)))
+    assert list(csv.reader(io.StringIO(files.stdout)))[0] == batch[0]  # the same columns as a batch
 
 
 def test_markdown_is_a_pasteable_table() -> None:
@@ -198,12 +268,14 @@ def test_one_broken_among_several_exits_1_and_the_others_are_scored(tmp_path: Pa
     result = rubric("score", "qingdao@2020", EXAMPLE, broken, lower, "--summary", COLUMNS="300")  # long tmp paths
     assert result.exit_code == 1
     assert "values.services_done" in result.stderr
-    assert re.search(rf"2\s+—\s+{re.escape(broken)}\s+—\s+not scored", result.stdout)
+    assert re.search(rf"2\s+2020年度口岸大通关补助资金项目\s+{re.escape(broken)}\s+—\s+not scored", result.stdout)  # its subject kept
     assert "96.65" in result.stdout and fixed(expected(lower).total, 2) in result.stdout
     assert "优 2 · 良 0 · 中 0 · 差 0 · not scored 1" in result.stdout
     as_json = rubric("score", "qingdao@2020", EXAMPLE, broken, lower, "-f", "json")
     assert as_json.exit_code == 1
     assert [d["subject"] for d in json.loads(as_json.stdout)] == [expected().subject, expected(lower).subject]
+    summary = json.loads(rubric("score", "qingdao@2020", broken, lower, "-f", "json", "--summary").stdout)
+    assert summary["submissions"][0]["subject"] == "2020年度口岸大通关补助资金项目" and summary["submissions"][0]["errors"]
 
 
 def test_missing_files_and_unknown_rubrics_exit_2() -> None:
@@ -214,6 +286,16 @@ def test_missing_files_and_unknown_rubrics_exit_2() -> None:
     assert unknown.stderr == "qingdo@2020: no rubric 'qingdo' in rubrics; did you mean 'qingdao'?\n"
     version = rubric("score", "qingdao@2019", EXAMPLE)
     assert (version.exit_code, version.stderr) == (2, "qingdao@2019: rubric 'qingdao' has no version 2019; versions: 2020\n")
+
+
+def test_outside_the_repository_a_reference_says_the_rubrics_folder_is_missing(tmp_path: Path,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = rubric("score", "qingdao", str(ROOT / EXAMPLE))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("qingdao: no rubric 'qingdao': the rubrics folder 'rubrics' does not exist here; ")
+    assert "--rubrics DIR or RUBRIC_PATH" in result.stderr
+    assert rubric("score", "qingdao", str(ROOT / EXAMPLE), "--rubrics", str(ROOT / "rubrics")).exit_code == 0
 
 
 def test_usage_errors_exit_2() -> None:

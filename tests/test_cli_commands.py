@@ -187,6 +187,13 @@ def test_template_has_every_input_and_judgment_with_comments() -> None:
     assert "  # 全年预算数 (万元): a number, ≥ 0" in result.stdout
 
 
+def test_template_says_how_to_score_it_with_the_rubric_as_it_was_given(tmp_path: Path) -> None:
+    assert "#   rubric score qingdao@2020 THIS-FILE.yaml" in rubric("template", "qingdao@2020").stdout
+    draft = tmp_path / "draft.yaml"  # a rubric being written is not in a rubrics folder: its path is the way
+    draft.write_text(QINGDAO, encoding="utf-8")
+    assert f"#   rubric score {draft} THIS-FILE.yaml" in rubric("template", str(draft)).stdout
+
+
 def test_template_format_schema_writes_the_submission_schema_the_example_satisfies(tmp_path: Path) -> None:
     import json
 

@@ -60,6 +60,15 @@ def test_unknown_id_with_did_you_mean(root):
     assert problem.file == "dmeo@2"
 
 
+def test_a_missing_rubrics_folder_is_said_with_how_to_point_at_one(root):
+    with pytest.raises(engine.ResolveError) as info:
+        engine.resolve("demo@2", root / "nowhere")
+    [problem] = info.value.problems
+    assert problem.message == (f"no rubric 'demo': the rubrics folder '{root / 'nowhere'}' does not exist here; point at "
+                               "the folder holding <id>/<version>.yaml with --rubrics DIR or RUBRIC_PATH, or give the "
+                               "rubric's file")
+
+
 def test_unknown_version_lists_the_versions(root):
     with pytest.raises(engine.ResolveError) as info:
         engine.resolve("demo@3", root)

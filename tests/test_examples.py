@@ -153,6 +153,7 @@ def test_wuhan_declarations_are_116_86_percent_of_the_80000_planned() -> None:
     assert isinstance(node, NodeResult) and node.ratio is not None
     assert (node.actual, node.met) == ("93489 单", True)
     assert (node.ratio * 100).quantize(D("0.01")) == D("116.86")
+    assert "93489 单 > 80000 单 (完成率 116.86%): met" in node.explanation  # the report's figure, as --explain shows it
     assert node.score == node.weight
 
 

@@ -6,6 +6,8 @@ edit them in Excel or WPS; expected figures come from scoring the same data as Y
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -237,3 +239,18 @@ def test_level_and_yes_no_inputs_get_drop_downs_and_read_back(tmp_path: Path) ->
     assert lists == {f"C{rows['tier']}": '"达成,部分达成,未达成"', f"C{rows['filed']}": '"是,否"'}
     edit(path, **{f"填报__C{rows['tier']}": "部分达成", f"填报__C{rows['filed']}": "是"})
     assert load_workbook_submission(path, model).values == {"tier": "部分达成", "filed": True}
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed (Debian: libreoffice-calc-nogui)")
+def test_every_workbook_we_write_opens_in_libreoffice(tmp_path: Path) -> None:
+    # WPS and LibreOffice read what Excel reads; converting to PDF makes LibreOffice open every sheet and chart
+    books = {"template.xlsx": ("template", "qingdao@2020", "--format", "xlsx", "--from", str(EXAMPLE)),
+             "scored.xlsx": ("score", "qingdao@2020", str(ROOT / "examples/batch/qingdao-2020-projects.csv"), "--format", "xlsx"),
+             "audit.xlsx": ("audit", "yiyang@2022", str(ROOT / "examples/yiyang-2022-claimed.yaml"), "--format", "xlsx")}
+    for name, args in books.items():
+        assert rubric(*args, "-o", str(tmp_path / name)).exit_code in (0, 1)  # the batch holds one broken row
+    done = subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                           *(str(tmp_path / name) for name in books)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    for name in books:
+        assert (tmp_path / name).with_suffix(".pdf").stat().st_size > 1000

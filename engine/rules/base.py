@@ -150,6 +150,13 @@ class Outcome(NamedTuple):
 PointsFunction = Callable[[Env, "Judgment | None"], Decimal]
 
 
+class Inline(NamedTuple):
+    """What :meth:`Rule.points_inline` gives: a source template and the constants it names."""
+
+    template: str
+    constants: dict[str, Any]
+
+
 class Rule:
     """Base of every rule kind. Subclasses set ``kind``, ``schema`` and ``summary``."""
 
@@ -176,6 +183,16 @@ class Rule:
         """
         score = self.score
         return lambda env, judgment: score(env, weight, judgment).points
+
+    def points_inline(self, weight: Decimal) -> Inline | None:
+        """The points as a Python expression for the compiled plan (:mod:`engine.plan_compiler`), or None.
+
+        A template over ``env`` (values and derived names) and ``j`` (the judgment or None)
+        whose ``{names}`` are constants bound by the compiler; it must give exactly what
+        :meth:`points_function` gives, and may hand unusual cases to it (``{points}`` is
+        always bound to that function). Only kinds on the hot path offer one.
+        """
+        return None
 
     def describe(self, weight: Decimal) -> str:
         raise NotImplementedError

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..expressions import Env
 from ..numbers import plain
-from .base import BuildContext, Judgment, JudgmentNeeded, Outcome, PointsFunction, Rule
+from .base import BuildContext, Judgment, JudgmentNeeded, Inline, Outcome, PointsFunction, Rule
 
 
 class JudgedRule(Rule):
@@ -42,6 +42,10 @@ class JudgedRule(Rule):
             return weight if judgment.points is None else judgment.points
 
         return points
+
+    def points_inline(self, weight: Decimal) -> Inline:
+        return Inline("({weight} if j.points is None else j.points) if j is not None and "
+                      "(j.points is None or j.points <= {weight}) else {points}(env, j)", {"weight": weight})
 
     def target_text(self) -> str:
         return self.guide

@@ -23,7 +23,7 @@ from typing import Any
 
 from ..expressions import Env
 from ..numbers import ONE, ZERO, clamp, plain
-from .base import NUMBER_OR_TEXT, BuildContext, Judgment, Operand, Outcome, PointsFunction, Rule, pct
+from .base import NUMBER_OR_TEXT, BuildContext, Judgment, Inline, Operand, Outcome, PointsFunction, Rule, pct
 
 _OPS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "=", "between": "between"}
 #: Strict targets (超过8万单 → ">") score partial points like their non-strict direction.
@@ -116,9 +116,20 @@ class TargetRule(Rule):
 
         return points
 
+    def points_inline(self, weight: Decimal) -> Inline | None:
+        """A met ``≥``/``≤`` target of a constant is full points; anything else takes the points function."""
+        name = self.value.expression.name if self.value.expression else None
+        if self.op not in _MET or name is None or self.high is not None or self.low.constant is None:
+            return None
+        symbol = {">=": ">", "<=": "<"}[self.op] + ("" if self.strict else "=")
+        return Inline(f"{{full}} if env[{{name}}] {symbol} {{target}} else {{points}}(env, j)",
+                      {"full": weight * ONE, "name": name, "target": self.low.constant})
+
     def _explain(self, env: Env, actual: Decimal, share: Decimal, met: bool, weight: Decimal) -> str:
         verdict = "met" if met else f"not met, {self._partial_words()} → {pct(share)}"
-        return (f"{self.value.show(actual)} {self.symbol} {self.target_shown(env)}: {verdict} "
+        completion = self._completion(actual, self.low.value(env)) if self.high is None else None
+        rate = f" (完成率 {pct(completion)})" if completion is not None else ""
+        return (f"{self.value.show(actual)} {self.symbol} {self.target_shown(env)}{rate}: {verdict} "
                 f"→ {plain(weight)} × {pct(share)}")
 
     def _target_cell(self, env: Env) -> str:

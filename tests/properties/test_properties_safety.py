@@ -30,7 +30,7 @@ def _clear(message: str) -> bool:
 def _outcome(source: str) -> str:
     """'refused' at load, 'stopped' at evaluation, or 'computed' — each within the time and memory bounds."""
     tracemalloc.start()
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time, as within() counts it: waiting for a busy core is no hang
     try:
         with within(HANG_SECONDS):
             try:
@@ -50,7 +50,7 @@ def _outcome(source: str) -> str:
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         assert peak < MAX_MEMORY, f"{source[:80]!r} used {peak // 1024 // 1024} MB"
-        assert time.perf_counter() - started < HANG_SECONDS
+        assert time.process_time() - started < HANG_SECONDS
 
 
 def _rubric(source: str) -> str:

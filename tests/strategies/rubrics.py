@@ -28,7 +28,6 @@ class _Context:
     precision: int
     zero: bool
     features: frozenset[str]
-    coarse: bool = False  # some leaf rounds more coarsely than the rubric
     conditional: bool = False  # some node has an applicable condition
     leaves: dict[str, Leaf] = field(default_factory=dict)
     switches: list[Switch] = field(default_factory=list)
@@ -50,12 +49,9 @@ def _node(draw: st.DrawFn, nid: str, units: int, depth: int, ctx: _Context) -> d
         if leaf.judgment == "none" and draw(rare(4)):
             node["evaluator_deductions"] = leaf.evaluator = True
         if draw(rare(6)):  # coarser than the rubric's, never finer (refused at load), and keeping the weight exact
-            coarsest = ctx.precision if ctx.conditional else max(0, -weight.normalize().as_tuple().exponent)
-            node["precision"] = draw(st.integers(coarsest, ctx.precision))
-            ctx.coarse = ctx.coarse or node["precision"] < ctx.precision
-    # Not yet both: rescaled weights (按百分制折算) are rounded to the rubric's precision, which a coarser leaf
-    # cannot hold (see test_a_coarser_leaf_keeps_full_marks_when_weights_are_rescaled, xfail).
-    if "applicable" in ctx.features and not ctx.coarse and draw(rare(7)):
+            coarsest = max(0, -weight.normalize().as_tuple().exponent)
+            node["precision"] = draw(st.integers(min(coarsest, ctx.precision), ctx.precision))
+    if "applicable" in ctx.features and draw(rare(7)):
         ctx.conditional = True
         flag = InputPlan(f"{nid}_applies", "boolean", "是否适用", required=False, default=True)
         node["applicable"] = flag.name

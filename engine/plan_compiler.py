@@ -1,0 +1,87 @@
+"""The scoring plan of a rubric turned into one Python function, made once per rubric.
+
+:func:`engine.scoring.plan` lists the tree in post-order; the scorer's reference walk
+(``_Scorer._tree``) interprets that list with a stack for every submission. This module
+writes the same walk out as straight-line code, one block per indicator, with every
+weight, quantum and points function bound as a constant, and compiles it once. The
+generated code calls the same pieces as the walk (each leaf's ``points`` function, the
+scorer's ``_deductions``, the deferred detail) and only removes the interpretation: the
+loop, the stack and the attribute look-ups. ``tests/properties`` checks that both give
+identical results on generated rubrics.
+
+Nothing of the author's text reaches the source: ids and labels are passed as constants
+by name (``C3``), never pasted into the code.
+
+The compiled walk is optimistic: it does not locate errors. When anything raises inside it,
+the scorer runs the reference walk, which raises the located error (see ``scoring.py``).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from decimal import ROUND_HALF_UP
+from typing import Any
+
+from .numbers import ZERO
+from .result import NodeResult
+
+#: The compiled walk: (scorer, values and derived names, judgments) → the level-1 results.
+CompiledTree = Callable[[Any, dict[str, Any], dict[str, Any]], tuple[NodeResult, ...]]
+
+
+def compile_plan(steps: Sequence[Any], is_leaf: Callable[[Any], bool], leaf_detail: Callable[..., Any]) -> CompiledTree:
+    """Straight-line code for a post-order plan of ``_Leaf`` and ``_Parent`` steps."""
+    constants: dict[str, Any] = {"NR": NodeResult, "new": tuple.__new__, "ZERO": ZERO, "HALF_UP": ROUND_HALF_UP,
+                                 "LD": leaf_detail}
+    lines = ["def tree(scorer, env, judgments):", "    get = judgments.get", "    deduct = scorer._deductions"]
+    stack: list[str] = []
+
+    def const(value: Any) -> str:
+        name = f"C{len(constants)}"
+        constants[name] = value
+        return name
+
+    for index, step in enumerate(steps):
+        name = f"n{index}"
+        if is_leaf(step):
+            lines += _leaf_lines(name, step, const)
+        else:
+            children = stack[-step.count:]
+            del stack[-step.count:]
+            node = step.node
+            total = " + ".join(["ZERO", *(f"{child}[4]" for child in children)])
+            lines.append(f"    {name} = new(NR, ({const(node.id)}, {const(node.label)}, {node.level}, {const(node.weight)}, "
+                         f"{total}, ({', '.join(children)},), None, None, (), None, True, ''))")
+        stack.append(name)
+    lines.append(f"    return ({', '.join(stack)},)")
+    namespace = dict(constants)
+    exec(compile("\n".join(lines), "<rubric scoring plan>", "exec"), namespace)  # noqa: S102 - our own code, no author text
+    return namespace["tree"]  # type: ignore[no-any-return]
+
+
+def _leaf_lines(name: str, step: Any, const: Callable[[Any], str]) -> list[str]:
+    """One leaf, as ``_Scorer._leaf`` does it for a leaf at its own weight (no rescaling)."""
+    node = step.node
+    weight, step_c = const(step.weight), const(step)
+    lines = [f"    j = get({const(node.id)})",
+             f"    p = {_points(step, const)}",
+             f"    if p > {weight}: p = {weight}",
+             "    elif p < ZERO: p = ZERO",
+             f"    b = p.quantize({const(step.quantum)}, HALF_UP)"]
+    condition = "True" if node.deductions else "j is not None and j.deductions"
+    lines += [f"    if {condition}:",
+              f"        d = deduct({const(node)}, j, b, None, {step.precision})",
+              "        s = b - sum([x[0] for x in d], ZERO)",
+              "    else:",
+              "        d, s = (), b",
+              f"    {name} = new(NR, ({const(node.id)}, {const(node.label)}, {node.level}, {weight}, s, (), "
+              f"{const(step.kind)}, b, d, [(LD, {step_c}, env, j, {weight}, b, d, s)], True, j.reason if j else ''))"]
+    return lines
+
+
+def _points(step: Any, const: Callable[[Any], str]) -> str:
+    """The leaf's points: its rule's inline form if it has one, else a call of its points function."""
+    inline = step.rule.points_inline(step.weight)
+    if inline is None:
+        return f"{const(step.points)}(env, j)"
+    names = {name: const(value) for name, value in inline.constants.items()}
+    return "(" + inline.template.format(points=const(step.points), **names) + ")"
