@@ -180,8 +180,8 @@ class _Scorer:
 
         Each weight is rounded down to its leaf's own unit (0.01, or 1 for a whole-point leaf,
         which could never score a fractional weight in full), then the largest remainders
-        get one more unit each while what is left allows, and what is still left goes to
-        leaves whose unit fits it.
+        get one more unit each while what is left allows; what is still left (when whole-point
+        leaves held the largest remainders) goes a unit at a time to the finer leaves in turn.
         """
         ancestry = self.rubric.ancestry
         leaves = [n for n in self.rubric.leaves if not self.skipped.intersection(ancestry[n.id])]
@@ -197,10 +197,13 @@ class _Scorer:
             if units[key] <= spare and exact[key] > floors[key]:
                 floors[key] += units[key]
                 spare -= units[key]
-        for key in by_remainder:  # what whole-point leaves could not take goes to the finer ones
-            while spare and units[key] <= spare:
-                floors[key] += units[key]
-                spare -= units[key]
+        fitting = [key for key in by_remainder if units[key] <= spare]
+        while spare and fitting:  # what whole-point leaves could not take: a unit each to the finer ones, in turn
+            for key in fitting:
+                if units[key] <= spare:
+                    floors[key] += units[key]
+                    spare -= units[key]
+            fitting = [key for key in fitting if units[key] <= spare]
         return floors
 
 
@@ -268,7 +271,11 @@ def plan(rubric: Rubric) -> tuple[_Leaf | _Parent, ...]:
 def _leaf_detail(step: _Leaf, env: dict[str, Value], judgment: Judgment | None, weight: Decimal, base: Decimal,
                  deductions: tuple[Deduction, ...], score: Decimal) -> Detail:
     """A leaf's :class:`Detail`, from the rule's full :class:`Outcome` (the words are built only here)."""
-    outcome = step.rule.score(env, step.weight, judgment)
+    try:
+        outcome = step.rule.score(env, step.weight, judgment)
+    except (ExpressionError, JudgmentNeeded, *ARITHMETIC_ERRORS) as exc:  # the points were reached; only words fail
+        return Detail(step.rule.target_text(), explanation=f"{fixed(score, step.precision)} / {plain(weight)} "
+                                                            f"(the rule's words cannot be shown: {_why(exc)})")
     explanation = _explain(outcome, base, deductions, score, weight, step.precision)
     return Detail(text(outcome.target) or step.rule.target_text(), text(outcome.actual), outcome.met, explanation,
                   outcome.ratio)
@@ -284,7 +291,7 @@ def _explain(outcome: Outcome, base: Decimal, deductions: tuple[Deduction, ...],
 
 def _why(exc: Exception) -> str:
     """Words for an error; decimal's own are a list of signal classes."""
-    if isinstance(exc, ExpressionError):
+    if isinstance(exc, (ExpressionError, JudgmentNeeded)):
         return str(exc)
     return f"arithmetic error ({type(exc).__name__}): a value is too large or too small to compute with"
 

@@ -91,7 +91,7 @@ class TargetRule(Rule):
         actual = self.value.value(env)
         low = self.low.value(env)
         high = self.high.value(env) if self.high else low
-        tolerance = self.tolerance.value(env) if self.tolerance else ZERO
+        tolerance = self.tolerance.value(env) if self.tolerance and self.op == "==" else ZERO  # only '==' uses it
         met = self._met(actual, low, high, tolerance)
         share = ONE if met else clamp(self._partial(env, actual, low, high), ZERO, ONE)
         points = weight * share
