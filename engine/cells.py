@@ -20,8 +20,6 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from openpyxl.utils import get_column_letter
-
 from .errors import Problem
 from .model import Input
 from .numbers import HUNDRED, parse_decimal, plain
@@ -31,6 +29,8 @@ _SEGMENT = re.compile(r"(\.[^.\[]+|\[[^\]]*\])$")
 
 def cell_ref(sheet: str, row: int, column: int) -> str:
     """``填报!C7``: how Excel, WPS and LibreOffice name a cell."""
+    from openpyxl.utils import get_column_letter  # here, not at the top: scoring a YAML file never loads openpyxl
+
     return f"{sheet}!{get_column_letter(column)}{row}"
 
 
