@@ -162,4 +162,4 @@ def draw(cells: Sequence[str], widths: Sequence[int], style: str, right: frozens
         if text:
             out += " " * max(start - cell_len(out), 0) + text
         position += width + GAP
-    return Text(out.rstrip(), style=style, no_wrap=True, overflow="crop")
+    return Text(out.rstrip(), style=style, no_wrap=True, overflow="ignore")  # past the width: wrapped by the terminal, never cut

@@ -78,7 +78,7 @@ def print_breakdown(console: Console, outcome: Scored, rubric: Rubric, explain: 
     if result is None:
         console.print(Text(f"{outcome.file}: {not_scored_text(outcome)}", style="bold red"))
         return
-    console.print(breakdown_table(result, rubric))
+    console.print(breakdown_table(result, rubric), crop=False)  # a terminal too narrow for the table wraps it: no figure is cut
     total = Text.assemble(("总分 Total: ", "bold"), (f"{fixed(result.total, result.precision)} / {plain(result.max)}",
                                                       _style(_share(result))), ("    等级 Grade: ", "bold"), (result.grade, "bold"))
     console.print(total)

@@ -182,6 +182,12 @@ def test_a_narrow_terminal_still_draws_every_row(tmp_path: Path) -> None:
     assert "年初预算4241万元" in out and "2307.5万元" in out  # the reason wraps, its figures stay whole
 
 
+def test_a_terminal_too_narrow_for_the_table_gets_whole_figures() -> None:
+    # at 50 columns the table needs a little more than the width: the terminal wraps it, nothing is cut
+    out = rubric("score", "qingdao@2020", EXAMPLE, COLUMNS="50").stdout
+    assert [line.split()[-2:] for line in out.splitlines() if line.startswith(" 决策")] == [["17.25", "2.75"]]
+
+
 # -- the other formats -------------------------------------------------------------------------
 def test_json_is_the_result_shape() -> None:
     result = rubric("score", "qingdao@2020", EXAMPLE, "--format", "json")
