@@ -432,3 +432,13 @@ def test_judgment_deductions_must_be_a_list(given, shown):
     [problem] = info.value.problems  # once a TypeError for a number, one problem per character for text
     assert (problem.path, problem.line) == ("judgments.x.deductions", 2)
     assert problem.message == f"expected a list of {{points, reason}}, got {shown}"
+
+
+@pytest.mark.parametrize("given, shown", [('"三分"', '"三分"'), ("[2]", "a list"), ("true", "true"), ("NaN", "\"NaN\"")])
+def test_judged_points_that_are_not_a_number_are_a_located_error(given, shown):
+    rubric = leaf("{kind: judged}", "a: {type: number, label: a, required: false, default: 0}")
+    with pytest.raises(engine.SubmissionError) as info:
+        check_submission(parse_text(f"judgments:\n  x: {{points: {given}}}\n", "s.yaml"), rubric)
+    [problem] = info.value.problems  # text once went through Decimal() and escaped as InvalidOperation
+    assert (problem.path, problem.line) == ("judgments.x.points", 2)
+    assert problem.message == f"expected points within 0..10, got {shown}"
