@@ -13,10 +13,10 @@ Every problem is collected and raised at once as a :class:`SubmissionError`.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
 
 from .document import Document, PathKey, load_file
