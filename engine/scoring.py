@@ -103,7 +103,10 @@ class _Scorer:
         try:
             points = step.points(self.env, judgment)
         except JudgmentNeeded as exc:
-            raise SubmissionError(Problem(str(exc), self.submission.file, path=f"judgments.{node.id}")) from None
+            locate = self.submission.locate
+            problem = locate(("judgments", node.id), str(exc)) if locate else Problem(str(exc), self.submission.file,
+                                                                                      path=f"judgments.{node.id}")
+            raise SubmissionError(problem) from None
         except (ExpressionError, *ARITHMETIC_ERRORS) as exc:
             raise ScoringError(Problem(f"cannot score: {_why(exc)}", self.submission.file, path=f"{node.path}.rule")) from None
         if points > step.weight:

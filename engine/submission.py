@@ -48,6 +48,8 @@ class Submission:
     #: What is wrong with the claims, located like any problem. Scoring ignores claims; ``rubric audit``
     #: refuses a submission with any of these.
     claim_problems: tuple[Problem, ...] = field(default=(), compare=False)
+    #: Locates a problem found later, while scoring (a judgment the rule cannot use), in the file.
+    locate: Callable[[PathKey, str], Problem] | None = field(default=None, compare=False, repr=False)
 
 
 def load_submission(path: str | Path, rubric: Rubric) -> Submission:
@@ -119,7 +121,8 @@ class _Checker:
         if subject is None or subject == "":
             subject = Path(self.doc.file).stem
         return Submission(str(plain(subject) if isinstance(subject, Decimal) else subject), values, judgments, claims,
-                          self.doc.file, tuple(check_claims(claims, self.rubric, self.doc.problem)) if claims else ())
+                          self.doc.file, tuple(check_claims(claims, self.rubric, self.doc.problem)) if claims else (),
+                          self.doc.problem)
 
     # -- values ---------------------------------------------------------------------------
     def values(self, given: Any) -> dict[str, Value]:
