@@ -4,13 +4,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .expressions import Expression
 
 if TYPE_CHECKING:
     from .grades import GradeScale
     from .rules.base import Operand, Rule
+
+T = TypeVar("T")
 
 INPUT_TYPES = ("number", "integer", "percent", "boolean", "level", "text")
 
@@ -183,6 +186,14 @@ class Rubric:
     def conditional(self) -> tuple[Indicator, ...]:
         """The nodes with an ``applicable`` condition (none in most rubrics)."""
         return tuple(node for node in self._nodes if node.applicable is not None)
+
+    def memo(self, key: str, make: Callable[[Rubric], T]) -> T:
+        """``make(self)``, worked out on first use and kept: what scoring and checking derive from
+        the rubric once (the plan, its compiled form, the input readers), never per submission."""
+        cache = self.__dict__.setdefault("_memo", {})  # a frozen dataclass's __dict__ still takes it
+        if key not in cache:
+            cache[key] = make(self)
+        return cache[key]  # type: ignore[no-any-return]
 
     def nodes(self) -> list[Indicator]:
         """Every indicator, depth first."""

@@ -212,11 +212,7 @@ class _Scorer:
 
 def compiled(rubric: Rubric) -> CompiledTree:
     """The rubric's plan as one compiled function (:mod:`engine.plan_compiler`), made on first use."""
-    cached = rubric.__dict__.get("_compiled_plan")
-    if cached is None:
-        cached = rubric.__dict__["_compiled_plan"] = compile_plan(plan(rubric), lambda step: type(step) is _Leaf,
-                                                                  _leaf_detail)
-    return cached
+    return rubric.memo("compiled_plan", lambda r: compile_plan(plan(r), lambda step: type(step) is _Leaf, _leaf_detail))
 
 
 class _Leaf(NamedTuple):
@@ -240,7 +236,7 @@ def _precision(node: Indicator, rubric: Rubric) -> int:
     return node.precision if node.precision is not None else rubric.precision
 
 
-def leaf_step(node: Indicator, rubric: Rubric) -> _Leaf:
+def _leaf_step(node: Indicator, rubric: Rubric) -> _Leaf:
     rule, precision = node.rule, _precision(node, rubric)
     assert rule is not None  # the loader gives every leaf a rule
     return _Leaf(node, precision, _QUANTA[precision], node.weight, rule.kind, rule, rule.points_function(node.weight))
@@ -248,27 +244,25 @@ def leaf_step(node: Indicator, rubric: Rubric) -> _Leaf:
 
 def _leaf_steps(rubric: Rubric) -> dict[str, _Leaf]:
     """The plan's leaf steps by indicator id (for the general walk)."""
-    cached = rubric.__dict__.get("_leaf_steps")
-    if cached is None:
-        cached = rubric.__dict__["_leaf_steps"] = {step.node.id: step for step in plan(rubric) if type(step) is _Leaf}
-    return cached
+    return rubric.memo("leaf_steps", lambda r: {step.node.id: step for step in plan(r) if type(step) is _Leaf})
 
 
 def plan(rubric: Rubric) -> tuple[_Leaf | _Parent, ...]:
     """The tree in post-order (children before their parent), worked out once per rubric."""
-    cached = rubric.__dict__.get("_scoring_plan")
-    if cached is None:
-        steps: list[_Leaf | _Parent] = []
+    return rubric.memo("scoring_plan", _plan)
 
-        def visit(node: Indicator) -> None:
-            for child in node.children:
-                visit(child)
-            steps.append(_Parent(node, len(node.children)) if node.children else leaf_step(node, rubric))
 
-        for top in rubric.indicators:
-            visit(top)
-        cached = rubric.__dict__["_scoring_plan"] = tuple(steps)  # a frozen dataclass's __dict__ still takes a cache
-    return cached
+def _plan(rubric: Rubric) -> tuple[_Leaf | _Parent, ...]:
+    steps: list[_Leaf | _Parent] = []
+
+    def visit(node: Indicator) -> None:
+        for child in node.children:
+            visit(child)
+        steps.append(_Parent(node, len(node.children)) if node.children else _leaf_step(node, rubric))
+
+    for top in rubric.indicators:
+        visit(top)
+    return tuple(steps)
 
 
 def _leaf_detail(step: _Leaf, env: dict[str, Value], judgment: Judgment | None, weight: Decimal, base: Decimal,

@@ -245,19 +245,13 @@ Reader = Callable[[Any], "Value | _Bad"]
 
 def readers(rubric: Rubric) -> tuple[tuple[str, Input, Reader], ...]:
     """Each input with the function that reads its raw value, made once per rubric."""
-    cached = rubric.__dict__.get("_readers")
-    if cached is None:
-        cached = rubric.__dict__["_readers"] = tuple((name, spec, reader(spec)) for name, spec in rubric.inputs.items())
-    return cached
+    return rubric.memo("readers", lambda r: tuple((name, spec, reader(spec)) for name, spec in r.inputs.items()))
 
 
 def _required_judgments(rubric: Rubric) -> tuple[tuple[str, Any], ...]:
     """The judged leaves whose rule cannot score without a judgment, in rubric order."""
-    cached = rubric.__dict__.get("_required_judgments")
-    if cached is None:
-        cached = rubric.__dict__["_required_judgments"] = tuple(
-            (key, leaf) for key, leaf in rubric.judged.items() if leaf.rule is not None and leaf.rule.judgment == "required")
-    return cached
+    return rubric.memo("required_judgments", lambda r: tuple(
+        (key, leaf) for key, leaf in r.judged.items() if leaf.rule is not None and leaf.rule.judgment == "required"))
 
 
 def reader(spec: Input) -> Reader:
