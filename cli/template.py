@@ -95,8 +95,9 @@ def yaml_template(rubric: Rubric) -> str:
 def _reference(rubric: Rubric) -> str:
     """How to name the rubric on the command line: ``id@version`` when it lives where that finds
     it (``<rubrics>/<id>/<version>.yaml``), else its file (a rubric being written, the tutorial's)."""
-    path = Path(rubric.file)
-    if path.parent.name == rubric.id and path.stem == rubric.version:
+    from engine.repository import filed_as
+
+    if filed_as(rubric.file) == (rubric.id, rubric.version):
         return f"{rubric.id}@{rubric.version}"
     return rubric.file
 

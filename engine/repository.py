@@ -66,6 +66,12 @@ def resolve(reference: str, root: str | Path) -> Path:
     return entry.path(version)
 
 
+def filed_as(path: str | Path) -> tuple[str, str]:
+    """The id and version a rubric file's place says: ``<rubrics>/<id>/<version>.yaml``."""
+    path = Path(path)
+    return path.parent.name, path.stem
+
+
 def load_reference(reference: str, root: str | Path) -> Rubric:
     """Resolve ``reference`` and load the rubric, checking that a file found as
     ``<root>/<id>/<version>.yaml`` says that same id and version inside (else results
@@ -75,7 +81,7 @@ def load_reference(reference: str, root: str | Path) -> Rubric:
     path = resolve(reference, root)
     rubric = load_rubric(path)
     if _REF.match(reference) and not Path(reference).is_file():
-        expected = (path.parent.name, path.stem)
+        expected = filed_as(path)
         if (rubric.id, rubric.version) != expected:
             raise ResolveError(Problem(f"this file is filed as {expected[0]}@{expected[1]} but says id {rubric.id!r}, "
                                        f"version {rubric.version!r}; make the file's id and version match its place "
