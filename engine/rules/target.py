@@ -30,8 +30,10 @@ _OPS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "=", "between": "bet
 _DIRECTION = {">": ">=", "<": "<="}
 #: The signs as schemes print them (≥5家, ≤350万元) are accepted for their ASCII forms.
 _ALIASES = {"≥": ">=", "≤": "<=", "＞": ">", "＜": "<", "=": "==", "＝": "=="}
-#: Whether a ``>=``/``<=`` target is met, by op and strictness (the fast path of ``_met``).
-_MET = {">=": {False: operator.ge, True: operator.gt}, "<=": {False: operator.le, True: operator.lt}}
+#: Whether a ``>=``/``<=`` target is met, by op and strictness, as a function and as Python source
+#: (the fast paths of ``_met``).
+_MET = {">=": {False: (operator.ge, ">="), True: (operator.gt, ">")},
+        "<=": {False: (operator.le, "<="), True: (operator.lt, "<")}}
 _PARTIALS = ("none", "proportional", "linear", "pass_line", "stepped")
 
 
@@ -100,10 +102,10 @@ class TargetRule(Rule):
 
     def points_function(self, weight: Decimal) -> PointsFunction:
         """For the usual ``≥``/``≤`` target of a named value: no Outcome built."""
-        constant, name = self.low.constant, self.value.expression.name if self.value.expression else None
-        if self.op not in _MET or name is None or self.high is not None:
+        constant, name = self.low.constant, self._fast_name()
+        if name is None:
             return super().points_function(weight)
-        met, value, target, partial = _MET[self.op][self.strict], self.value.value, self.low.value, self._partial
+        met, value, target, partial = _MET[self.op][self.strict][0], self.value.value, self.low.value, self._partial
 
         def points(env: Env, judgment: Judgment | None) -> Decimal:
             actual = env[name]
@@ -118,12 +120,18 @@ class TargetRule(Rule):
 
     def points_inline(self, weight: Decimal) -> Inline | None:
         """A met ``≥``/``≤`` target of a constant is full points; anything else takes the points function."""
-        name = self.value.expression.name if self.value.expression else None
-        if self.op not in _MET or name is None or self.high is not None or self.low.constant is None:
+        name = self._fast_name()
+        if name is None or self.low.constant is None:
             return None
-        symbol = {">=": ">", "<=": "<"}[self.op] + ("" if self.strict else "=")
+        symbol = _MET[self.op][self.strict][1]
         return Inline(f"{{full}} if env[{{name}}] {symbol} {{target}} else {{points}}(env, j)",
                       {"full": weight * ONE, "name": name, "target": self.low.constant})
+
+    def _fast_name(self) -> str | None:
+        """The value's name when this is a ``≥``/``≤`` target of a named value (the fast paths' case)."""
+        if self.op not in _MET or self.high is not None or self.value.expression is None:
+            return None
+        return self.value.expression.name
 
     def _explain(self, env: Env, actual: Decimal, share: Decimal, met: bool, weight: Decimal) -> str:
         verdict = "met" if met else f"not met, {self._partial_words()} → {pct(share)}"
