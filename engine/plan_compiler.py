@@ -18,14 +18,16 @@ the scorer runs the reference walk, which raises the located error (see ``scorin
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from decimal import ROUND_HALF_UP
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from .numbers import ZERO
+from .numbers import ARITHMETIC_ERRORS, ZERO
 from .result import NodeResult
+from .rules.base import Inline
 
-#: The compiled walk: (scorer, values and derived names, judgments) → the level-1 results.
-CompiledTree = Callable[[Any, dict[str, Any], dict[str, Any]], tuple[NodeResult, ...]]
+#: The compiled walk: (scorer, values and derived names, judgments) → the level-1 results, and every
+#: result in the order of :meth:`engine.Result.nodes` (depth first, each parent before its children).
+CompiledTree = Callable[[Any, dict[str, Any], dict[str, Any]], tuple[tuple[NodeResult, ...], tuple[NodeResult, ...]]]
 
 
 def compile_plan(steps: Sequence[Any], is_leaf: Callable[[Any], bool], leaf_detail: Callable[..., Any]) -> CompiledTree:
@@ -34,6 +36,7 @@ def compile_plan(steps: Sequence[Any], is_leaf: Callable[[Any], bool], leaf_deta
                                  "LD": leaf_detail}
     lines = ["def tree(scorer, env, judgments):", "    get = judgments.get", "    deduct = scorer._deductions"]
     stack: list[str] = []
+    depth_first: dict[str, list[str]] = {}  # each result's name → its subtree's names, parent first
 
     def const(value: Any) -> str:
         name = f"C{len(constants)}"
@@ -44,6 +47,7 @@ def compile_plan(steps: Sequence[Any], is_leaf: Callable[[Any], bool], leaf_deta
         name = f"n{index}"
         if is_leaf(step):
             lines += _leaf_lines(name, step, const)
+            depth_first[name] = [name]
         else:
             children = stack[-step.count:]
             del stack[-step.count:]
@@ -51,8 +55,10 @@ def compile_plan(steps: Sequence[Any], is_leaf: Callable[[Any], bool], leaf_deta
             total = " + ".join(["ZERO", *(f"{child}[4]" for child in children)])
             lines.append(f"    {name} = new(NR, ({const(node.id)}, {const(node.label)}, {node.level}, {const(node.weight)}, "
                          f"{total}, ({', '.join(children)},), None, None, (), None, True, ''))")
+            depth_first[name] = [name, *(below for child in children for below in depth_first.pop(child))]
         stack.append(name)
-    lines.append(f"    return ({', '.join(stack)},)")
+    every = [below for top in stack for below in depth_first[top]]
+    lines.append(f"    return ({', '.join(stack)},), ({', '.join(every)},)")
     namespace = dict(constants)
     exec(compile("\n".join(lines), "<rubric scoring plan>", "exec"), namespace)  # noqa: S102 - our own code, no author text
     return namespace["tree"]  # type: ignore[no-any-return]
@@ -62,11 +68,18 @@ def _leaf_lines(name: str, step: Any, const: Callable[[Any], str]) -> list[str]:
     """One leaf, as ``_Scorer._leaf`` does it for a leaf at its own weight (no rescaling)."""
     node = step.node
     weight, step_c = const(step.weight), const(step)
-    lines = [f"    j = get({const(node.id)})",
-             f"    p = {_points(step, const)}",
-             f"    if p > {weight}: p = {weight}",
-             "    elif p < ZERO: p = ZERO",
-             f"    b = p.quantize({const(step.quantum)}, HALF_UP)"]
+    inline = step.rule.points_inline(step.weight)
+    rounded = [f"p = {_points(step, inline, const)}",
+               f"if p > {weight}: p = {weight}",
+               "elif p < ZERO: p = ZERO",
+               f"b = p.quantize({const(step.quantum)}, HALF_UP)"]
+    full = _base(step, inline.full[1]) if inline is not None and inline.full else None
+    lines = [f"    j = get({const(node.id)})"]
+    if full is None:
+        lines += [f"    {line}" for line in rounded]
+    else:  # the usual case of full points, rounded here once
+        lines += [f"    if {_source(inline.full[0], inline, step, const)}:", f"        b = {const(full)}", "    else:",
+                  *(f"        {line}" for line in rounded)]
     condition = "True" if node.deductions else "j is not None and j.deductions"
     lines += [f"    if {condition}:",
               f"        d = deduct({const(node)}, j, b, None, {step.precision})",
@@ -78,10 +91,22 @@ def _leaf_lines(name: str, step: Any, const: Callable[[Any], str]) -> list[str]:
     return lines
 
 
-def _points(step: Any, const: Callable[[Any], str]) -> str:
+def _base(step: Any, points: Decimal) -> Decimal | None:
+    """A leaf's base for these points, worked out as the walk does it (None if that cannot be done)."""
+    try:
+        return min(max(points, ZERO), step.weight).quantize(step.quantum, ROUND_HALF_UP)
+    except ARITHMETIC_ERRORS:
+        return None
+
+
+def _points(step: Any, inline: Inline | None, const: Callable[[Any], str]) -> str:
     """The leaf's points: its rule's inline form if it has one, else a call of its points function."""
-    inline = step.rule.points_inline(step.weight)
     if inline is None:
         return f"{const(step.points)}(env, j)"
+    return f"({_source(inline.template, inline, step, const)})"
+
+
+def _source(template: str, inline: Inline, step: Any, const: Callable[[Any], str]) -> str:
+    """An inline template with its ``{names}`` bound to constants (``{points}``: the leaf's points function)."""
     names = {name: const(value) for name, value in inline.constants.items()}
-    return "(" + inline.template.format(points=const(step.points), **names) + ")"
+    return template.format(points=const(step.points), **names)

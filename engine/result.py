@@ -148,6 +148,9 @@ class Result:
 
     def nodes(self) -> list[NodeResult]:
         """Every indicator's result, depth first (each parent before its children)."""
+        known = self.__dict__.get("_nodes")
+        if known is not None:
+            return list(known)
         found: list[NodeResult] = []
         stack = list(reversed(self.indicators))
         while stack:
@@ -156,6 +159,15 @@ class Result:
             if node.children:
                 stack.extend(reversed(node.children))
         return found
+
+    def knowing_nodes(self, nodes: tuple[NodeResult, ...]) -> Result:
+        """This result, keeping ``nodes`` as what :meth:`nodes` returns (the scorer lists them as it goes).
+
+        Kept outside the fields (not compared, not in ``replace``): a result made from this one
+        with other indicators walks its own tree.
+        """
+        object.__setattr__(self, "_nodes", nodes)
+        return self
 
     def node(self, node_id: str) -> NodeResult | None:
         return next((n for n in self.nodes() if n.id == node_id), None)

@@ -45,17 +45,18 @@ class _Scorer:
         self.rubric, self.submission = rubric, submission
         self.judgments = submission.judgments
         self.env: dict[str, Value] = dict(submission.values)
-        for derived in rubric.derived:
-            self.env[derived.id] = self._evaluate(derived.expression, f"derived.{derived.id}")
+        for name, expression, where in _derived_steps(rubric):
+            self.env[name] = self._evaluate(expression, where)
         self.skipped = {n.id for n in rubric.conditional if not self._evaluate(n.applicable, f"{n.path}.applicable")}
         self.weights = self._effective_weights() if self.skipped else None
 
     def result(self) -> Result:
+        every = None
         if self.weights is not None:
             nodes = tuple([self._node(top) for top in self.rubric.indicators])
         else:
             try:
-                nodes = compiled(self.rubric)(self, self.env, self.judgments)
+                nodes, every = compiled(self.rubric)(self, self.env, self.judgments)
             except Exception:  # the compiled walk does not locate errors: the reference walk raises them located
                 nodes = self._tree()
         total = sum([n.score for n in nodes], ZERO)
@@ -64,8 +65,9 @@ class _Scorer:
             if self._evaluate(rule.when, "veto"):
                 grade, veto = rule.grade, rule.reason
                 break
-        return Result(self.rubric.id, self.rubric.version, self.rubric.sha256, self.submission.subject,
-                      total, self.rubric.total, grade, nodes, self.rubric.precision, veto)
+        result = Result(self.rubric.id, self.rubric.version, self.rubric.sha256, self.submission.subject,
+                        total, self.rubric.total, grade, nodes, self.rubric.precision, veto)
+        return result.knowing_nodes(every) if every is not None else result
 
     # -- the tree ---------------------------------------------------------------------------
     def _tree(self) -> tuple[NodeResult, ...]:
@@ -129,15 +131,15 @@ class _Scorer:
     def _deductions(self, node: Indicator, judgment: Judgment | None, base: Decimal, scale: Decimal | None,
                     precision: int) -> tuple[Deduction, ...]:
         wanted = [(self._deduction_points(rule, node), rule.reason, "rule") for rule in node.deductions]
-        if judgment is not None:
+        if judgment is not None and judgment.deductions:
             wanted += [(points, reason, "evaluator") for points, reason in judgment.deductions]
         applied, left, quantum = [], base, _QUANTA[precision]
         for points, reason, source in wanted:
             if scale is not None:
                 points = points * scale
-            cut = min(points, left).quantize(quantum, ROUND_HALF_UP)  # at most what is left (扣完为止)
+            cut = (points if points < left else left).quantize(quantum, ROUND_HALF_UP)  # at most what is left (扣完为止)
             if cut > 0:
-                applied.append(Deduction(cut, reason, source))
+                applied.append(_new(Deduction, (cut, reason, source)))
                 left -= cut
         return tuple(applied)
 
@@ -230,6 +232,11 @@ class _Leaf(NamedTuple):
 class _Parent(NamedTuple):
     node: Indicator
     count: int
+
+
+def _derived_steps(rubric: Rubric) -> tuple[tuple[str, Expression, str], ...]:
+    """Each derived value's name, expression and path (for its errors), in order, once per rubric."""
+    return rubric.memo("derived_steps", lambda r: tuple((d.id, d.expression, f"derived.{d.id}") for d in r.derived))
 
 
 def _precision(node: Indicator, rubric: Rubric) -> int:

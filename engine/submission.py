@@ -158,13 +158,12 @@ class _Checker:
         accepting = self.rubric.judged  # in rubric order: problems come out in a stable order
         result = {}
         for key, raw in given.items():
-            path = ("judgments", key)
             if key not in accepting:
                 known = sorted(accepting)
                 why = "it is scored from values, not judged" if self.rubric.node(key) else "no such indicator"
-                self.problem(path, f"'{key}' takes no judgment: {why}{did_you_mean(key, known)}")
+                self.problem(("judgments", key), f"'{key}' takes no judgment: {why}{did_you_mean(key, known)}")
                 continue
-            judgment = self.judgment(raw, path, accepting[key].weight)
+            judgment = self.judgment(raw, key, accepting[key].weight)
             if judgment is not None:
                 result[key] = judgment
         for key, leaf in _required_judgments(self.rubric):
@@ -172,7 +171,8 @@ class _Checker:
                 self.problem(("judgments",), f"missing judgment for '{key}' ({leaf.label}): give points, or deductions (an empty list for full points)")
         return result
 
-    def judgment(self, raw: Any, path: PathKey, weight: Decimal) -> Judgment | None:
+    def judgment(self, raw: Any, key: str, weight: Decimal) -> Judgment | None:
+        path = ("judgments", key)
         if not isinstance(raw, dict):
             self.problem(path, "expected a mapping with 'points' and/or 'deductions'")
             return None
@@ -199,14 +199,16 @@ class _Checker:
             return ()
         deductions = []
         for i, d in enumerate(given):
-            where = path + ("deductions", i)
             points = _decimal(d.get("points")) if isinstance(d, dict) else None
             if not _finite(points) or points < 0:
-                self.problem(where, "a deduction needs 'points' (a number ≥ 0) and a 'reason'")
-            elif not str(d.get("reason", "")).strip():
-                self.problem(where + ("reason",), "a deduction needs a 'reason' (扣分原因)")
+                self.problem(path + ("deductions", i), "a deduction needs 'points' (a number ≥ 0) and a 'reason'")
+                continue
+            reason = d.get("reason")
+            reason = reason if type(reason) is str else "" if reason is None else str(reason)  # reason: (empty) is none
+            if not reason.strip():
+                self.problem(path + ("deductions", i, "reason"), "a deduction needs a 'reason' (扣分原因)")
             else:
-                deductions.append((points, str(d["reason"])))
+                deductions.append((points, reason))
         return tuple(deductions)
 
 

@@ -129,3 +129,13 @@ def test_scoring_twice_gives_equal_results_and_a_changed_figure_does_not() -> No
          "judgments": {k: {"deductions": [{"points": p, "reason": r} for p, r in j.deductions]}
                        for k, j in submission.judgments.items()}}, rubric)
     assert engine.score(rubric, changed).indicators != first.indicators
+
+
+def test_nodes_lists_every_indicator_depth_first_also_for_a_result_made_from_another() -> None:
+    rubric = engine.load_rubric("rubrics/qingdao/2020.yaml")
+    result = engine.score(rubric, engine.load_submission("examples/qingdao-2020.yaml", rubric))
+    walked = [node for top in result.indicators for node in top.walk()]
+    assert [n.id for n in result.nodes()] == [n.id for n in walked] and len(walked) == 28
+    first_only = dataclasses.replace(result, indicators=result.indicators[:1])  # the scorer's list is not carried over
+    assert [n.id for n in first_only.nodes()] == [n.id for n in result.indicators[0].walk()]
+    assert result.node("satisfaction_rate").score == Decimal("9.00") and first_only.node("satisfaction_rate") is None

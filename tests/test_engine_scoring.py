@@ -133,6 +133,8 @@ def test_evaluator_deductions_need_a_reason():
     with pytest.raises(engine.SubmissionError, match="needs a 'reason'") as info:
         score(with_deductions(CONDITIONAL), {"rate": 100}, judgments={"x": {"deductions": [{"points": 1, "reason": " "}]}})
     assert info.value.problems[0].path == "judgments.x.deductions[0].reason"
+    with pytest.raises(engine.SubmissionError, match="needs a 'reason'"):  # `reason:` left empty is YAML null, not "None"
+        score(with_deductions(CONDITIONAL), {"rate": 100}, judgments={"x": {"deductions": [{"points": 1, "reason": None}]}})
 
 
 def test_a_huge_count_is_a_scoring_error_not_a_crash():

@@ -151,10 +151,16 @@ PointsFunction = Callable[[Env, "Judgment | None"], Decimal]
 
 
 class Inline(NamedTuple):
-    """What :meth:`Rule.points_inline` gives: a source template and the constants it names."""
+    """What :meth:`Rule.points_inline` gives: a source template and the constants it names.
+
+    ``full``, if given, is the usual case: a condition (a template too) under which the
+    points are exactly the given Decimal, so that the compiler rounds them once, not per
+    submission; ``template`` then gives the points when the condition does not hold.
+    """
 
     template: str
     constants: dict[str, Any]
+    full: tuple[str, Decimal] | None = None
 
 
 class Rule:

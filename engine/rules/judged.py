@@ -44,8 +44,8 @@ class JudgedRule(Rule):
         return points
 
     def points_inline(self, weight: Decimal) -> Inline:
-        return Inline("({weight} if j.points is None else j.points) if j is not None and "
-                      "(j.points is None or j.points <= {weight}) else {points}(env, j)", {"weight": weight})
+        return Inline("j.points if j is not None and j.points <= {weight} else {points}(env, j)", {"weight": weight},
+                      full=("j is not None and j.points is None", weight))
 
     def target_text(self) -> str:
         return self.guide

@@ -124,8 +124,8 @@ class TargetRule(Rule):
         if name is None or self.low.constant is None:
             return None
         symbol = _MET[self.op][self.strict][1]
-        return Inline(f"{{full}} if env[{{name}}] {symbol} {{target}} else {{points}}(env, j)",
-                      {"full": weight * ONE, "name": name, "target": self.low.constant})
+        return Inline("{points}(env, j)", {"name": name, "target": self.low.constant},
+                      full=(f"env[{{name}}] {symbol} {{target}}", weight * ONE))
 
     def _fast_name(self) -> str | None:
         """The value's name when this is a ``≥``/``≤`` target of a named value (the fast paths' case)."""
