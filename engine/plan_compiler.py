@@ -5,7 +5,7 @@
 writes the same walk out as straight-line code, one block per indicator, with every
 weight, quantum and points function bound as a constant, and compiles it once. The
 generated code calls the same pieces as the walk (each leaf's ``points`` function, the
-scorer's ``_deductions``, the deferred detail) and only removes the interpretation: the
+scorer's ``_deductions``, the leaf's deferred words) and only removes the interpretation: the
 loop, the stack and the attribute look-ups. ``tests/properties`` checks that both give
 identical results on generated rubrics.
 
@@ -25,16 +25,15 @@ from .numbers import ARITHMETIC_ERRORS, ZERO
 from .result import NodeResult
 from .rules.base import Inline
 
-#: The compiled walk: (scorer, values and derived names, judgments) → the level-1 results, and every
-#: result in the order of :meth:`engine.Result.nodes` (depth first, each parent before its children).
-CompiledTree = Callable[[Any, dict[str, Any], dict[str, Any]], tuple[tuple[NodeResult, ...], tuple[NodeResult, ...]]]
+#: The compiled walk: (scorer, values and derived names, judgments, the leaves' Words) → the level-1
+#: results, and every result in the order of :meth:`engine.Result.nodes` (depth first, parents first).
+CompiledTree = Callable[[Any, dict[str, Any], dict[str, Any], Any], tuple[tuple[NodeResult, ...], tuple[NodeResult, ...]]]
 
 
-def compile_plan(steps: Sequence[Any], is_leaf: Callable[[Any], bool], leaf_detail: Callable[..., Any]) -> CompiledTree:
+def compile_plan(steps: Sequence[Any], is_leaf: Callable[[Any], bool]) -> CompiledTree:
     """Straight-line code for a post-order plan of ``_Leaf`` and ``_Parent`` steps."""
-    constants: dict[str, Any] = {"NR": NodeResult, "new": tuple.__new__, "ZERO": ZERO, "HALF_UP": ROUND_HALF_UP,
-                                 "LD": leaf_detail}
-    lines = ["def tree(scorer, env, judgments):", "    get = judgments.get", "    deduct = scorer._deductions"]
+    constants: dict[str, Any] = {"NR": NodeResult, "new": tuple.__new__, "ZERO": ZERO, "HALF_UP": ROUND_HALF_UP}
+    lines = ["def tree(scorer, env, judgments, words):", "    get = judgments.get", "    deduct = scorer._deductions"]
     stack: list[str] = []
     depth_first: dict[str, list[str]] = {}  # each result's name → its subtree's names, parent first
 
@@ -67,7 +66,7 @@ def compile_plan(steps: Sequence[Any], is_leaf: Callable[[Any], bool], leaf_deta
 def _leaf_lines(name: str, step: Any, const: Callable[[Any], str]) -> list[str]:
     """One leaf, as ``_Scorer._leaf`` does it for a leaf at its own weight (no rescaling)."""
     node = step.node
-    weight, step_c = const(step.weight), const(step)
+    weight = const(step.weight)
     inline = step.rule.points_inline(step.weight)
     rounded = [f"p = {_points(step, inline, const)}",
                f"if p > {weight}: p = {weight}",
@@ -82,12 +81,11 @@ def _leaf_lines(name: str, step: Any, const: Callable[[Any], str]) -> list[str]:
                   *(f"        {line}" for line in rounded)]
     condition = "True" if node.deductions else "j is not None and j.deductions"
     lines += [f"    if {condition}:",
-              f"        d = deduct({const(node)}, j, b, None, {step.precision})",
-              "        s = b - sum([x[0] for x in d], ZERO)",
+              f"        d, s = deduct({const(node)}, j, b, None, {step.precision})",
               "    else:",
               "        d, s = (), b",
               f"    {name} = new(NR, ({const(node.id)}, {const(node.label)}, {node.level}, {weight}, s, (), "
-              f"{const(step.kind)}, b, d, [(LD, {step_c}, env, j, {weight}, b, d, s)], True, j.reason if j else ''))"]
+              f"{const(step.kind)}, b, d, ({const(step.words)}, words), True, j.reason if j else ''))"]
     return lines
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from .numbers import json_number
@@ -29,13 +30,28 @@ class Detail(NamedTuple):
 _NO_DETAIL = Detail()
 
 
+class Words:
+    """What the leaves of one scored submission need to work out their words, and those worked out so far."""
+
+    __slots__ = ("env", "judgments", "worked")
+
+    def __init__(self, env: Any, judgments: Any) -> None:
+        self.env, self.judgments = env, judgments
+        self.worked: dict[str, Detail] = {}  # by indicator id
+
+
+#: A detail not worked out yet: (how, words). ``how(node, words)`` gives the :class:`Detail` from the
+#: node's own figures and the submission's values and judgments; ``words`` is shared by a result's leaves.
+Deferred = tuple[Callable[[Any, Words], Detail], Words]
+
+
 class NodeResult(NamedTuple):
     """How one indicator scored. ``score`` is rounded; parents are the sum of their children.
 
     An immutable tuple: tens of thousands are built per batch, so construction must be cheap.
     ``detail`` (the words for people, and whether the target was met) is a :class:`Detail`, or
-    what works it out when first read: most results of a batch are never read line
-    by line, and formatting numbers for people costs more than scoring them.
+    a :data:`Deferred` pair that works it out when first read: most results of a batch are
+    never read line by line, and formatting numbers for people costs more than scoring them.
     """
 
     id: str
@@ -47,7 +63,7 @@ class NodeResult(NamedTuple):
     kind: str | None = None
     base: Decimal | None = None
     deductions: tuple[Deduction, ...] = ()
-    detail: Detail | list[Any] | None = None
+    detail: Detail | Deferred | None = None
     applicable: bool = True
     reason: str = ""
 
@@ -56,19 +72,16 @@ class NodeResult(NamedTuple):
         return self.weight - self.score
 
     def details(self) -> Detail:
-        """The :class:`Detail`, worked out on first reading if it was deferred.
-
-        A deferred detail is a one-item list holding ``(function, *arguments)``; the list
-        then keeps the :class:`Detail`, so that it is worked out once.
-        """
+        """The :class:`Detail`, worked out on first reading if it was deferred (then kept: once per node)."""
         detail = self.detail
         if detail is None:
             return _NO_DETAIL
         if type(detail) is Detail:
             return detail
-        worked = detail[0]
-        if type(worked) is not Detail:
-            worked = detail[0] = worked[0](*worked[1:])
+        work, words = detail
+        worked = words.worked.get(self.id)
+        if worked is None:
+            worked = words.worked[self.id] = work(self, words)
         return worked
 
     @property

@@ -25,7 +25,7 @@ from .expressions import Expression, ExpressionError, Value
 from .model import DeductionRule, Indicator, Rubric
 from .numbers import ARITHMETIC_ERRORS, ZERO, fixed, plain
 from .plan_compiler import CompiledTree, compile_plan
-from .result import Deduction, Detail, NodeResult, Result
+from .result import Deduction, Detail, NodeResult, Result, Words
 from .rules import Judgment, JudgmentNeeded
 from .rules.base import Outcome, PointsFunction, Rule, text
 from .submission import Submission
@@ -49,6 +49,7 @@ class _Scorer:
             self.env[name] = self._evaluate(expression, where)
         self.skipped = {n.id for n in rubric.conditional if not self._evaluate(n.applicable, f"{n.path}.applicable")}
         self.weights = self._effective_weights() if self.skipped else None
+        self.words = Words(self.env, self.judgments)  # the leaves' words, worked out when read
 
     def result(self) -> Result:
         every = None
@@ -56,7 +57,7 @@ class _Scorer:
             nodes = tuple([self._node(top) for top in self.rubric.indicators])
         else:
             try:
-                nodes, every = compiled(self.rubric)(self, self.env, self.judgments)
+                nodes, every = compiled(self.rubric)(self, self.env, self.judgments, self.words)
             except Exception:  # the compiled walk does not locate errors: the reference walk raises them located
                 nodes = self._tree()
         total = sum([n.score for n in nodes], ZERO)
@@ -120,16 +121,15 @@ class _Scorer:
             points = points * scale
         base = points.quantize(step.quantum, ROUND_HALF_UP)
         if node.deductions or judgment is not None and judgment.deductions:
-            deductions = self._deductions(node, judgment, base, scale, step.precision)
-            score = base - sum([d.points for d in deductions], ZERO)
+            deductions, score = self._deductions(node, judgment, base, scale, step.precision)
         else:
             deductions, score = (), base
-        detail = [(_leaf_detail, step, self.env, judgment, weight, base, deductions, score)]  # worked out when read
         return _new(NodeResult, (node.id, node.label, node.level, weight, score, (), step.kind, base, deductions,
-                                 detail, True, judgment.reason if judgment else ""))
+                                 (step.words, self.words), True, judgment.reason if judgment else ""))
 
     def _deductions(self, node: Indicator, judgment: Judgment | None, base: Decimal, scale: Decimal | None,
-                    precision: int) -> tuple[Deduction, ...]:
+                    precision: int) -> tuple[tuple[Deduction, ...], Decimal]:
+        """The deductions taken off ``base`` in turn (the rubric's, then the evaluator's), and what is left."""
         wanted = [(self._deduction_points(rule, node), rule.reason, "rule") for rule in node.deductions]
         if judgment is not None and judgment.deductions:
             wanted += [(points, reason, "evaluator") for points, reason in judgment.deductions]
@@ -138,10 +138,10 @@ class _Scorer:
             if scale is not None:
                 points = points * scale
             cut = (points if points < left else left).quantize(quantum, ROUND_HALF_UP)  # at most what is left (扣完为止)
-            if cut > 0:
+            if cut > ZERO:
                 applied.append(_new(Deduction, (cut, reason, source)))
                 left -= cut
-        return tuple(applied)
+        return tuple(applied), left
 
     def _deduction_points(self, rule: DeductionRule, node: Indicator) -> Decimal:
         where = f"{node.path}.deductions"
@@ -214,7 +214,7 @@ class _Scorer:
 
 def compiled(rubric: Rubric) -> CompiledTree:
     """The rubric's plan as one compiled function (:mod:`engine.plan_compiler`), made on first use."""
-    return rubric.memo("compiled_plan", lambda r: compile_plan(plan(r), lambda step: type(step) is _Leaf, _leaf_detail))
+    return rubric.memo("compiled_plan", lambda r: compile_plan(plan(r), lambda step: type(step) is _Leaf))
 
 
 class _Leaf(NamedTuple):
@@ -227,6 +227,7 @@ class _Leaf(NamedTuple):
     kind: str
     rule: Rule
     points: PointsFunction
+    words: Callable[[NodeResult, Words], Detail]  # the leaf's Detail, when first read
 
 
 class _Parent(NamedTuple):
@@ -246,7 +247,10 @@ def _precision(node: Indicator, rubric: Rubric) -> int:
 def _leaf_step(node: Indicator, rubric: Rubric) -> _Leaf:
     rule, precision = node.rule, _precision(node, rubric)
     assert rule is not None  # the loader gives every leaf a rule
-    return _Leaf(node, precision, _QUANTA[precision], node.weight, rule.kind, rule, rule.points_function(node.weight))
+    step = _Leaf(node, precision, _QUANTA[precision], node.weight, rule.kind, rule, rule.points_function(node.weight),
+                 lambda leaf, words: _leaf_detail(step, words.env, words.judgments.get(leaf.id), leaf.weight, leaf.base,
+                                                  leaf.deductions, leaf.score))
+    return step
 
 
 def _leaf_steps(rubric: Rubric) -> dict[str, _Leaf]:

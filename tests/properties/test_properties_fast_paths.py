@@ -19,6 +19,7 @@ from strategies.invalid import scalars
 
 import engine
 from engine import scoring
+from engine.result import Words
 from engine.submission import coerce, reader
 
 
@@ -59,7 +60,8 @@ def test_compiled_plan_agrees_with_reference_walk(case: tuple[Plan, dict[str, An
     scorer = _scorer(*case)
     if scorer.weights is not None:
         return  # some indicator does not apply: the general walk scores it, compiled or not
-    compiled = _outcome(lambda: scoring.compiled(scorer.rubric)(scorer, scorer.env, scorer.judgments))
+    words = Words(scorer.env, scorer.judgments)  # its own: the reference walk's words are worked out apart
+    compiled = _outcome(lambda: scoring.compiled(scorer.rubric)(scorer, scorer.env, scorer.judgments, words))
     reference = _outcome(scorer._tree)
     if reference[0] != "value":
         assert compiled[0] != "value", f"the reference walk raised {reference}, the compiled plan did not"
