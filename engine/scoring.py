@@ -25,6 +25,7 @@ from .expressions import Expression, ExpressionError, Value
 from .model import DeductionRule, Indicator, Rubric
 from .numbers import ARITHMETIC_ERRORS, ZERO, fixed, plain
 from .plan_compiler import CompiledTree, compile_plan
+from .records import maker
 from .result import Deduction, Detail, NodeResult, Result, Words
 from .rules import Judgment, JudgmentNeeded
 from .rules.base import Outcome, PointsFunction, Rule, text
@@ -33,6 +34,7 @@ from .submission import Submission
 _QUANTA = {places: Decimal(1).scaleb(-places) for places in range(7)}
 _NOT_APPLICABLE = Detail(explanation="not applicable (不适用)")
 _new = tuple.__new__  # builds a NamedTuple from a full tuple of fields, without its keyword handling
+_result = maker(Result)
 
 
 def score(rubric: Rubric, submission: Submission) -> Result:
@@ -66,8 +68,8 @@ class _Scorer:
             if self._evaluate(rule.when, "veto"):
                 grade, veto = rule.grade, rule.reason
                 break
-        result = Result(self.rubric.id, self.rubric.version, self.rubric.sha256, self.submission.subject,
-                        total, self.rubric.total, grade, nodes, self.rubric.precision, veto)
+        result = _result(self.rubric.id, self.rubric.version, self.rubric.sha256, self.submission.subject,
+                         total, self.rubric.total, grade, nodes, self.rubric.precision, veto)
         return result.knowing_nodes(every) if every is not None else result
 
     # -- the tree ---------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from .document import Document, PathKey, load_file
 from .errors import Problem, SubmissionError
 from .expressions import Value
 from .model import Input, Rubric
+from .records import maker
 from .numbers import HUNDRED, MAX_DIGITS, parse_decimal, parse_percent, plain
 from .rules import Judgment
 from .suggest import did_you_mean
@@ -50,6 +51,9 @@ class Submission:
     claim_problems: tuple[Problem, ...] = field(default=(), compare=False)
     #: Locates a problem found later, while scoring (a judgment the rule cannot use), in the file.
     locate: Callable[[PathKey, str], Problem] | None = field(default=None, compare=False, repr=False)
+
+
+_submission = maker(Submission)
 
 
 def load_submission(path: str | Path, rubric: Rubric) -> Submission:
@@ -120,9 +124,9 @@ class _Checker:
         subject = data.get("subject")
         if subject is None or subject == "":
             subject = Path(self.doc.file).stem
-        return Submission(str(plain(subject) if isinstance(subject, Decimal) else subject), values, judgments, claims,
-                          self.doc.file, tuple(check_claims(claims, self.rubric, self.doc.problem)) if claims else (),
-                          self.doc.problem)
+        return _submission(str(plain(subject) if isinstance(subject, Decimal) else subject), values, judgments, claims,
+                           self.doc.file, tuple(check_claims(claims, self.rubric, self.doc.problem)) if claims else (),
+                           self.doc.problem)
 
     # -- values ---------------------------------------------------------------------------
     def values(self, given: Any) -> dict[str, Value]:
