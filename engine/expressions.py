@@ -218,6 +218,15 @@ class Expression:
         except ARITHMETIC_ERRORS as exc:
             raise ExpressionError(f"arithmetic error ({type(exc).__name__})") from None
 
+    def python(self, const: Callable[[Any], str]) -> str:
+        """This expression as Python source over ``env`` for the compiled plan (:mod:`engine.plan_compiler`).
+
+        It calls the same operator functions as the closures, in the same order, so it gives
+        what :meth:`evaluate` gives (before its errors are put in words); ``const`` binds each
+        literal, name and function as a constant, so nothing of the author's text is pasted in.
+        """
+        return _python(self._tree.body, const)
+
     def __repr__(self) -> str:
         return f"Expression({self.source!r})"
 
@@ -362,6 +371,29 @@ def _compile(node: ast.AST) -> Closure:
         args = [_compile(a) for a in node.args]
         return lambda env: fn(*(a(env) for a in args))
     raise ExpressionError(f"{type(node).__name__} is not allowed")  # unreachable after _vet
+
+
+def _python(node: ast.AST, const: Callable[[Any], str]) -> str:
+    """The vetted node as Python source, as :func:`_compile` runs it (a chained comparison: its closure)."""
+    if isinstance(node, ast.Constant):
+        return const(node.value)
+    if isinstance(node, ast.Name):
+        return f"env[{const(node.id)}]"
+    if isinstance(node, ast.BinOp):
+        return f"{const(_BINARY[type(node.op)])}({_python(node.left, const)}, {_python(node.right, const)})"
+    if isinstance(node, ast.UnaryOp):
+        return f"{const(_UNARY[type(node.op)])}({_python(node.operand, const)})"
+    if isinstance(node, ast.BoolOp):
+        joiner = " and " if isinstance(node.op, ast.And) else " or "
+        return "(" + joiner.join(_python(value, const) for value in node.values) + ")"
+    if isinstance(node, ast.Compare) and len(node.ops) == 1:
+        return f"{const(_COMPARE[type(node.ops[0])])}({_python(node.left, const)}, {_python(node.comparators[0], const)})"
+    if isinstance(node, ast.IfExp):
+        return f"({_python(node.body, const)} if {_python(node.test, const)} else {_python(node.orelse, const)})"
+    if isinstance(node, ast.Call):
+        fn = FUNCTIONS[node.func.id][0]  # type: ignore[attr-defined]
+        return f"{const(fn)}({', '.join(_python(arg, const) for arg in node.args)})"
+    return f"{const(_compile(node))}(env)"
 
 
 def _compile_binop(node: ast.BinOp) -> Closure:

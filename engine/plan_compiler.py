@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from .expressions import Expression
 from .numbers import ARITHMETIC_ERRORS, ZERO
 from .result import NodeResult
 from .rules.base import Inline
@@ -61,6 +62,26 @@ def compile_plan(steps: Sequence[Any], is_leaf: Callable[[Any], bool]) -> Compil
     namespace = dict(constants)
     exec(compile("\n".join(lines), "<rubric scoring plan>", "exec"), namespace)  # noqa: S102 - our own code, no author text
     return namespace["tree"]  # type: ignore[no-any-return]
+
+
+def compile_derived(derived: Sequence[tuple[str, Expression]]) -> Callable[[dict[str, Any]], None] | None:
+    """Every derived value put into ``env``, in order, as one function; None if Python cannot compile it
+    (an expression nested deeper than its parser takes: the scorer evaluates them one by one then)."""
+    constants: dict[str, Any] = {}
+
+    def const(value: Any) -> str:
+        name = f"C{len(constants)}"
+        constants[name] = value
+        return name
+
+    body = [f"    env[{const(name)}] = {expression.python(const)}" for name, expression in derived]
+    try:
+        code = compile("\n".join(["def derive(env):", *(body or ["    pass"])]), "<rubric derived values>", "exec")
+    except (SyntaxError, RecursionError, MemoryError):
+        return None
+    namespace = dict(constants)
+    exec(code, namespace)  # noqa: S102 - our own code, no author text
+    return namespace["derive"]  # type: ignore[no-any-return]
 
 
 def _leaf_lines(name: str, step: Any, const: Callable[[Any], str]) -> list[str]:

@@ -17,6 +17,7 @@ deferred until someone reads them (:data:`~engine.rules.base.Text`).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
@@ -24,7 +25,7 @@ from .errors import Problem, ScoringError, SubmissionError
 from .expressions import Expression, ExpressionError, Value
 from .model import DeductionRule, Indicator, Rubric
 from .numbers import ARITHMETIC_ERRORS, ZERO, fixed, plain
-from .plan_compiler import CompiledTree, compile_plan
+from .plan_compiler import CompiledTree, compile_derived, compile_plan
 from .records import maker
 from .result import Deduction, Detail, NodeResult, Result, Words
 from .rules import Judgment, JudgmentNeeded
@@ -47,8 +48,14 @@ class _Scorer:
         self.rubric, self.submission = rubric, submission
         self.judgments = submission.judgments
         self.env: dict[str, Value] = dict(submission.values)
-        for name, expression, where in _derived_steps(rubric):
-            self.env[name] = self._evaluate(expression, where)
+        derive = derived_values(rubric)
+        try:
+            if derive is None:
+                raise LookupError("not compiled")
+            derive(self.env)
+        except Exception:  # the compiled form does not locate errors: evaluate one by one, which does
+            for name, expression, where in _derived_steps(rubric):
+                self.env[name] = self._evaluate(expression, where)
         self.skipped = {n.id for n in rubric.conditional if not self._evaluate(n.applicable, f"{n.path}.applicable")}
         self.weights = self._effective_weights() if self.skipped else None
         self.words = Words(self.env, self.judgments)  # the leaves' words, worked out when read
@@ -235,6 +242,11 @@ class _Leaf(NamedTuple):
 class _Parent(NamedTuple):
     node: Indicator
     count: int
+
+
+def derived_values(rubric: Rubric) -> Callable[[dict[str, Value]], None] | None:
+    """The rubric's derived values as one compiled function (:mod:`engine.plan_compiler`), made on first use."""
+    return rubric.memo("derived_values", lambda r: compile_derived([(d.id, d.expression) for d in r.derived]))
 
 
 def _derived_steps(rubric: Rubric) -> tuple[tuple[str, Expression, str], ...]:
