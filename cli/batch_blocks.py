@@ -52,8 +52,8 @@ def rendered_in_parallel(rubric: Rubric, sources: Sequence[str], jobs: int,
                          terminator: str) -> Iterator[Scored | Rendered]:
     """Every submission ``sources`` name, in order, by ``jobs`` workers: CSV rows rendered in blocks, others scored."""
     stopped: set[int] = set()  # files whose later blocks are not wanted
-    with batch_jobs.pool(rubric, jobs) as workers:
-        for note, answer in batch_jobs.in_order(workers, _tasks(rubric, sources, terminator, stopped), jobs):
+    with batch_jobs.pool(rubric, jobs) as processes:
+        for note, answer in batch_jobs.in_order(processes, _tasks(rubric, sources, terminator, stopped), jobs):
             if isinstance(note, list):
                 yield from batch_jobs.unwired(note, answer)
             elif note[0] not in stopped:
@@ -66,24 +66,22 @@ def rendered_in_parallel(rubric: Rubric, sources: Sequence[str], jobs: int,
 
 def _tasks(rubric: Rubric, sources: Sequence[str], terminator: str,
            stopped: set[int]) -> Iterator[tuple[Any, tuple[Any, ...], Any]]:
-    """``(function, arguments, note)``: a block with its file's number; items in chunks, with their locations."""
+    """``(function, arguments, note)``: a block noted with its file's number and itself; items in chunks,
+    noted with their locations."""
     items: list[tuple[str, Pending | RubricError]] = []
     for piece in _pieces(rubric, sources, stopped):
         if isinstance(piece[1], Block):
-            yield from _chunked(items)
-            items = []
+            if items:
+                yield batch_jobs.chunk_task(items, False)
+                items = []
             yield _render_block, (piece[1], terminator), piece
         else:
             items.append(piece)  # type: ignore[arg-type]
             if len(items) == batch_jobs.CHUNK:
-                yield from _chunked(items)
+                yield batch_jobs.chunk_task(items, False)
                 items = []
-    yield from _chunked(items)
-
-
-def _chunked(items: list[tuple[str, Pending | RubricError]]) -> Iterator[tuple[Any, tuple[Any, ...], Any]]:
-    for chunk in batch_jobs.chunks(items):
-        yield batch_jobs.score_chunk, ([item for _, item in chunk], False), [where for where, _ in chunk]
+    if items:
+        yield batch_jobs.chunk_task(items, False)
 
 
 def _pieces(rubric: Rubric, sources: Sequence[str], stopped: set[int]) -> Iterator[Piece]:

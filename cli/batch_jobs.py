@@ -1,12 +1,21 @@
 """``rubric score BATCH --jobs N``: check and score a batch in N worker processes, in input order.
 
-The parent process reads (:func:`engine.batch.iter_pending`: the CSV or sheet parsing and the
-header check) and writes the output; the workers build, check and score each submission,
-which is most of the work. Rows go out in chunks of :data:`CHUNK`, and at most
-:data:`IN_FLIGHT` chunks per worker are out at once, so memory stays flat however long the
-batch is (``Pool.imap`` would not do: its feeder thread reads the whole input ahead).
-Chunks are collected in the order they were sent, so the output is the same, byte for
-byte, as with one process, and a failed row is reported with its location as before.
+Two ways, by output:
+
+- into a CSV file (or stdout), :mod:`cli.batch_blocks`: the parent cuts each CSV source into
+  blocks of whole lines without parsing them; the workers parse, check, score and render the
+  rows, and the parent only numbers and writes them (about a microsecond of its time per row,
+  so that two workers are not held back by it);
+- otherwise (a workbook, a table, JSON; and a batch's YAML files and workbook tables), here:
+  the parent reads (:func:`engine.batch.iter_pending`: the CSV or sheet parsing and the header
+  check) and writes the output; the workers build, check and score each submission, which is
+  most of the work. Rows go out in chunks of :data:`CHUNK`.
+
+Either way at most :data:`IN_FLIGHT` tasks per worker are out at once (:func:`in_order`), so
+memory stays flat however long the batch is (``Pool.imap`` would not do: its feeder thread
+reads the whole input ahead). Answers are collected in the order the tasks were sent, so the
+output is the same, byte for byte, as with one process, and a failed row is reported with
+its location as before.
 
 A :class:`~engine.Result` defers its texts (closures), so it cannot be pickled as it is.
 Workers send back a *summary* (the result's fields and its level-1 scores, as plain tuples:
@@ -34,7 +43,7 @@ from engine.rowtable import Columns
 from .rows import Scored
 
 CHUNK = 500  # rows per task: large enough that the pickling and the queues cost little per row
-IN_FLIGHT = 3  # chunks per worker sent and not yet collected: one being scored, the next ones queued
+IN_FLIGHT = 3  # tasks per worker sent and not yet collected: one being worked on, the next ones queued
 _HEAD = tuple(f.name for f in fields(Result) if f.name != "indicators")
 
 Item = Union[Pending, tuple[Problem, ...]]  # a read error travels as its problems (exceptions pickle badly)
@@ -55,10 +64,9 @@ def workers(jobs: int) -> int:
 def scored_in_parallel(rubric: Rubric, items: Iterable[tuple[str, Pending | RubricError]], jobs: int,
                        full: Callable[[], bool]) -> Iterator[Scored]:
     """Each item checked and scored by one of ``jobs`` workers; yielded in the order of ``items``."""
-    tasks = ((score_chunk, ([item for _, item in chunk], full()), [where for where, _ in chunk])
-             for chunk in chunks(items))
-    with pool(rubric, jobs) as workers:
-        for locations, wires in in_order(workers, tasks, jobs):
+    tasks = (chunk_task(chunk, full()) for chunk in chunks(items))
+    with pool(rubric, jobs) as processes:
+        for locations, wires in in_order(processes, tasks, jobs):
             yield from unwired(locations, wires)
 
 
@@ -67,14 +75,14 @@ def pool(rubric: Rubric, jobs: int) -> Pool:
     return Pool(jobs, initializer=_start, initargs=(rubric.file, rubric.sha256))
 
 
-def in_order(workers: Pool, tasks: Iterable[tuple[Callable[..., Any], tuple[Any, ...], T]],
+def in_order(processes: Pool, tasks: Iterable[tuple[Callable[..., Any], tuple[Any, ...], T]],
              jobs: int) -> Iterator[tuple[T, Any]]:
     """Each task ``(function, arguments, note)`` run by a worker; ``(note, answer)`` in the order of ``tasks``,
     with at most :data:`IN_FLIGHT` tasks per worker sent and not yet collected. A bug in a worker is raised
     here, as it would be in one process; a worker without its rubric raises the rubric's problems."""
     waiting: deque[tuple[T, AsyncResult[Any]]] = deque()
     for function, arguments, note in tasks:
-        waiting.append((note, workers.apply_async(function, arguments)))
+        waiting.append((note, processes.apply_async(function, arguments)))
         while len(waiting) >= jobs * IN_FLIGHT:
             yield _answer(*waiting.popleft())
     while waiting:
@@ -88,11 +96,18 @@ def _answer(note: T, task: AsyncResult[Any]) -> tuple[T, Any]:
     return note, answer
 
 
-def chunks(items: Iterable[tuple[str, Pending | RubricError]]) -> Iterator[list[tuple[str, Item]]]:
-    """Items in lists of :data:`CHUNK`, a read error as its problems."""
-    plain = ((where, item if isinstance(item, Pending) else tuple(item.problems)) for where, item in items)
-    while chunk := list(islice(plain, CHUNK)):
+def chunks(items: Iterable[tuple[str, Pending | RubricError]]) -> Iterator[list[tuple[str, Pending | RubricError]]]:
+    """Items in lists of :data:`CHUNK`."""
+    items = iter(items)
+    while chunk := list(islice(items, CHUNK)):
         yield chunk
+
+
+def chunk_task(chunk: Sequence[tuple[str, Pending | RubricError]],
+               full: bool) -> tuple[Callable[..., Any], tuple[Any, ...], list[str]]:
+    """The task that scores ``chunk`` (a read error travels as its problems), noted with the locations."""
+    plain = [item if isinstance(item, Pending) else tuple(item.problems) for _, item in chunk]
+    return score_chunk, (plain, full), [where for where, _ in chunk]
 
 
 def unwired(locations: list[str], wires: list[Wire]) -> Iterator[Scored]:
