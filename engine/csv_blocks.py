@@ -33,7 +33,7 @@ from .model import Rubric
 from .rowtable import is_empty
 
 BLOCK = 128 * 1024  # characters per block: about 500 rows of 75 columns
-LONGEST = 8  # blocks: a block whose quote count stays odd is cut at this many times BLOCK anyway (its worker checks it)
+LONGEST = 8  # a block whose quote count stays odd is cut anyway at this many times its size (its worker checks it)
 _PROBE = "probe\n"  # the line read after a block: a row of its own only if the block ended one
 
 
@@ -93,7 +93,7 @@ def block_rows(block: Block) -> Iterator[tuple[str, Pending | RubricError]]:
     ``(file, error)`` if the file cannot be read on (a CSV error or, after the block, a decoding error).
     Raises :class:`Tangled` after the rows if the block does not end at the end of a row."""
     name, first = block.table.file, block.line
-    lines = io.StringIO(block.text, newline="").readlines()  # split as the file's lines are (\\n, \\r\\n or \\r)
+    lines = io.StringIO(block.text, newline="").readlines()  # split as the file's lines are (at LF, CRLF or CR)
     after = first + len(lines)  # the line after the block: where the next row starts if the block ends one
     reader = csv.reader(lines if block.final else [*lines, _PROBE])
     start = first

@@ -41,8 +41,10 @@ def ordinary(path: Path, since: int = 0) -> list[tuple[str, Any]]:
 
 
 def by_blocks(path: Path, size: int, tangles: list[int] | None = None) -> list[tuple[str, Any]]:
-    """What the workers and the parent of ``--jobs`` make of ``path``, in one process."""
+    """What the workers and the parent of ``--jobs`` make of ``path``, in one process; ``tangles`` gets the
+    line of each block that did not end at a row."""
     found: list[tuple[str, Any]] = []
+    tangles = [] if tangles is None else tangles
     try:
         for block in csv_blocks(path, QINGDAO, size):
             try:
@@ -51,7 +53,7 @@ def by_blocks(path: Path, size: int, tangles: list[int] | None = None) -> list[t
                     if isinstance(item, RubricError):  # the file stops here
                         return found
             except Tangled as exc:
-                (tangles if tangles is not None else []).append(exc.line)
+                tangles.append(exc.line)
                 return found + ordinary(path, exc.line)
     except RubricError as exc:
         found.append(plain(str(path), exc))
