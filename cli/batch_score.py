@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import engine
 from engine import Problem, Rubric, RubricError, Submission
@@ -20,6 +21,10 @@ from engine.rowtable import Columns
 
 from .errors import FAILED, OK, UNUSABLE, print_problems
 from .rows import Scored
+
+if TYPE_CHECKING:
+    from .batch_blocks import Rendered
+    from .render_batch import CsvBatch, XlsxBatch
 
 #: With an output file (which holds every problem), stderr shows this many failed projects in full.
 SHOWN_FAILURES = 100
@@ -68,26 +73,65 @@ def scored(rubric: Rubric, sources: Sequence[str], jobs: int = 1,
 def stream_scores(rubric: Rubric, sources: Sequence[str], format: str, output: Path | None,
                   detail_sheets: int | None = None, jobs: int = 1) -> int:
     """Score ``sources`` into a workbook or CSV, row by row, in ``jobs`` processes (0: one per core); the exit code."""
-    from .render_batch import DETAIL_SHEETS, XlsxBatch, open_batch
+    from .render_batch import DETAIL_SHEETS, open_batch
 
     if format == "xlsx" and output is None:
         raise RubricError(Problem("an .xlsx workbook cannot go to the terminal: give --output FILE.xlsx", "--format xlsx"))
     failures = 0
     with open_batch(rubric, output, format, DETAIL_SHEETS if detail_sheets is None else detail_sheets) as writer:
-        details = lambda: isinstance(writer, XlsxBatch) and writer.details < writer.detail_sheets  # noqa: E731
-        for item in scored(rubric, sources, jobs, details):
-            writer.add(item.file, item.result if item.result is not None else item.problems, item.subject)
-            if item.result is None:
-                failures += 1
-                if output is None or failures <= SHOWN_FAILURES:
-                    if output is None:
-                        sys.stdout.flush()  # the failed row, then its problems: in that order on a terminal
-                    print_problems(item.problems)
+        for item in _items(rubric, sources, jobs, writer):
+            if isinstance(item, Scored):
+                failures = _add(writer, item, output, failures)
+            else:
+                failures = _add_rendered(writer, item, output, failures)  # type: ignore[arg-type]
     tally = writer.tally
     _report(tally.scored, tally.failed, output)
     if tally.scored == 0:
         return UNUSABLE
     return FAILED if tally.failed else OK
+
+
+def _items(rubric: Rubric, sources: Sequence[str], jobs: int, writer: CsvBatch | XlsxBatch) -> Iterator[Scored | Rendered]:
+    """What the writer takes, in order: into a CSV with several workers, their blocks of rendered rows."""
+    from .render_batch import XlsxBatch
+
+    if not isinstance(writer, XlsxBatch) and jobs != 1:
+        from .batch_blocks import rendered_in_parallel
+        from .batch_jobs import workers
+
+        if workers(jobs) > 1:
+            return rendered_in_parallel(rubric, sources, workers(jobs), writer.terminator)
+    details = lambda: isinstance(writer, XlsxBatch) and writer.details < writer.detail_sheets  # noqa: E731
+    return scored(rubric, sources, jobs, details)
+
+
+def _add(writer: CsvBatch | XlsxBatch, item: Scored, output: Path | None, failures: int) -> int:
+    """Write one project's row; show a failed one's problems. The number of failures so far."""
+    writer.add(item.file, item.result if item.result is not None else item.problems, item.subject)
+    if item.result is None:
+        failures += 1
+        if output is None or failures <= SHOWN_FAILURES:
+            if output is None:
+                sys.stdout.flush()  # the failed row, then its problems: in that order on a terminal
+            print_problems(item.problems)
+    return failures
+
+
+def _add_rendered(writer: CsvBatch, block: Rendered, output: Path | None, failures: int) -> int:
+    """Write a worker's block of rows as :func:`_add` would write them one by one."""
+    written = 0
+    for index, problems in block.failures:
+        failures += 1
+        if output is None or failures <= SHOWN_FAILURES:
+            writer.add_rendered(block.rows[written:index + 1])
+            written = index + 1
+            if output is None:
+                sys.stdout.flush()
+            sys.stderr.write(problems)
+            sys.stderr.flush()
+    writer.add_rendered(block.rows[written:])
+    writer.tally.merge(block.tally)
+    return failures
 
 
 def _report(scored_count: int, failed: int, output: Path | None) -> None:

@@ -59,12 +59,19 @@ def result_cells(rubric: Rubric, number: int, location: str, outcome: Result | S
     return [number, location, subject, FAILED, None, None, *([None] * 2 * len(rubric.indicators)), "", reason[:MAX_CELL]]
 
 
+def csv_cells(rubric: Rubric, number: int, location: str, outcome: Result | Sequence[Problem],
+              subject: str = "") -> list[str]:
+    """The results row of one project as CSV text (see :func:`result_cells`)."""
+    return [_csv_text(cell, rubric.precision) for cell in result_cells(rubric, number, location, outcome, subject)]
+
+
 class CsvBatch:
     """One CSV row per project, streamed; UTF-8 with a BOM so that Excel and WPS read the Chinese.
     Without a target the rows go to stdout as they come (no BOM)."""
 
     def __init__(self, rubric: Rubric, target: Path | None) -> None:
         self.rubric, self.target, self.tally = rubric, target, Tally.for_rubric(rubric)
+        self.numbered = 0  # rows written
 
     def __enter__(self) -> CsvBatch:
         if self.target is None:
@@ -72,17 +79,28 @@ class CsvBatch:
         else:
             self._atomic = atomic_path(self.target)
             self._stream = self._atomic.__enter__().open("w", encoding="utf-8-sig", newline="")
-        self._writer = csv.writer(self._stream, lineterminator="\n" if self.target is None else "\r\n")
+        self._writer = csv.writer(self._stream, lineterminator=self.terminator)
         self._writer.writerow(result_headers(self.rubric))
         return self
+
+    @property
+    def terminator(self) -> str:
+        return "\n" if self.target is None else "\r\n"
 
     def add(self, location: str, outcome: Result | Sequence[Problem], subject: str = "") -> None:
         if isinstance(outcome, Result):
             self.tally.add(outcome)
         else:
             self.tally.fail()
-        cells = result_cells(self.rubric, self.tally.count, location, outcome, subject)
-        self._writer.writerow([_csv_text(cell, self.rubric.precision) for cell in cells])
+        self.numbered += 1
+        self._writer.writerow(csv_cells(self.rubric, self.numbered, location, outcome, subject))
+
+    def add_rendered(self, rows: Sequence[str]) -> None:
+        """Rows rendered by a worker (:mod:`cli.batch_blocks`): each a row's CSV text after its number and comma,
+        numbered here. Their projects go into the tally with :meth:`Tally.merge`."""
+        first = self.numbered + 1
+        self.numbered += len(rows)
+        self._stream.write("".join([f"{number},{row}" for number, row in enumerate(rows, first)]))
 
     def __exit__(self, *exc_info: Any) -> None:
         if self._atomic is None:

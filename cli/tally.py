@@ -47,6 +47,24 @@ class Tally:
     def fail(self) -> None:
         self.failed += 1
 
+    def merge(self, later: Tally) -> None:
+        """Take in the tally of the projects after these (a worker's block): the same figures as adding them
+        one by one, as the sums are exact and a tie for lowest or highest keeps the earlier value."""
+        self.scored += later.scored
+        self.failed += later.failed
+        for grade, count in later.per_grade.items():
+            self.per_grade[grade] = self.per_grade.get(grade, 0) + count
+        self.total_sum += later.total_sum
+        self.total_squares += later.total_squares
+        if later.lowest is not None:
+            self.lowest = later.lowest if self.lowest is None else min(self.lowest, later.lowest)
+        if later.highest is not None:
+            self.highest = later.highest if self.highest is None else max(self.highest, later.highest)
+        for key, lost in later.lost_sums.items():
+            self.lost_sums[key] = self.lost_sums.get(key, ZERO) + lost
+        for key, score in later.score_sums.items():
+            self.score_sums[key] = self.score_sums.get(key, ZERO) + score
+
     @property
     def count(self) -> int:
         return self.scored + self.failed

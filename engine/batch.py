@@ -115,9 +115,8 @@ def iter_pending(source: str | Path, rubric: Rubric) -> Iterator[tuple[str, Pend
     """Every submission in ``source`` read but not checked (a header is checked: a bad one fails the file)."""
     path = Path(source)
     if path.is_dir():
-        for child in sorted(path.iterdir()):
-            if child.is_file() and child.suffix.lower() in SUBMISSION_SUFFIXES and not child.name.startswith((".", "~$")):
-                yield from iter_pending(child, rubric)
+        for child in batch_files(path):
+            yield from iter_pending(child, rubric)
         return
     try:
         if path.suffix.lower() == ".csv":
@@ -130,32 +129,56 @@ def iter_pending(source: str | Path, rubric: Rubric) -> Iterator[tuple[str, Pend
         yield str(path), exc
 
 
+def batch_files(source: str | Path) -> list[Path]:
+    """The files :func:`iter_pending` reads, in order: a directory's submission files (by name), else ``source``."""
+    path = Path(source)
+    if not path.is_dir():
+        return [path]
+    return [child for child in sorted(path.iterdir()) if child.is_file() and child.suffix.lower() in SUBMISSION_SUFFIXES
+            and not child.name.startswith((".", "~$"))]
+
+
 # -- CSV ----------------------------------------------------------------------------------------
 def _csv_rows(path: Path, rubric: Rubric) -> Iterator[tuple[str, Pending]]:
     name = str(path)
-    encoding, start = _encoding(path), 1
+    encoding, start = csv_encoding(path), 1
     try:
         with path.open(encoding=encoding, newline="") as stream:
             reader = csv.reader(stream)
-            header = next(reader, None)
-            if header is None:
-                raise DocumentError(Problem("the file is empty: expected a header row naming the columns", name, 1, 1))
-            table = Table(name, None, tuple(header))
-            table.columns(rubric)  # a bad header fails the file here, once
+            table = csv_header(reader, name, rubric)
             start = reader.line_num + 1
             for cells in reader:
                 if not is_empty(cells):
                     yield f"{name}:{start}", Pending(name, table, tuple(cells), None, start)
                 start = reader.line_num + 1
-    except FileNotFoundError:
-        raise DocumentError(Problem("no such file", name)) from None
-    except UnicodeDecodeError as exc:
-        raise DocumentError(Problem(f"not {encoding} text after line {start - 1} ({exc.reason}); save the file as UTF-8", name)) from None
-    except csv.Error as exc:
-        raise DocumentError(Problem(f"not a readable CSV file: {exc}", name, start)) from None
+    except (FileNotFoundError, UnicodeDecodeError, csv.Error) as exc:
+        raise csv_problem(exc, name, encoding, start) from None
 
 
-def _encoding(path: Path) -> str:
+def csv_header(reader: Any, name: str, rubric: Rubric) -> Table:
+    """The table whose header is the next row of ``reader``; a :class:`DocumentError` if it is missing or bad."""
+    header = next(reader, None)
+    if header is None:
+        raise DocumentError(Problem("the file is empty: expected a header row naming the columns", name, 1, 1))
+    table = Table(name, None, tuple(header))
+    table.columns(rubric)  # a bad header fails the file here, once
+    return table
+
+
+def csv_problem(exc: Exception, name: str, encoding: str, start: int) -> DocumentError:
+    """What stops a CSV file from being read on, the row starting on line ``start`` unread."""
+    if isinstance(exc, FileNotFoundError):
+        return DocumentError(Problem("no such file", name))
+    if isinstance(exc, UnicodeDecodeError):
+        return undecodable(name, encoding, start, exc.reason)
+    return DocumentError(Problem(f"not a readable CSV file: {exc}", name, start))
+
+
+def undecodable(name: str, encoding: str, start: int, reason: str) -> DocumentError:
+    return DocumentError(Problem(f"not {encoding} text after line {start - 1} ({reason}); save the file as UTF-8", name))
+
+
+def csv_encoding(path: Path) -> str:
     """UTF-8 (with or without BOM); else GB18030, which Chinese Excel uses for 'CSV (逗号分隔)'."""
     try:
         with path.open("rb") as stream:

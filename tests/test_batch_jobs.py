@@ -20,9 +20,11 @@ import pytest
 from typer.testing import CliRunner
 
 import engine
-from cli import batch_jobs
-from cli.batch_score import pending
+from cli import batch_blocks, batch_jobs
+from cli.batch_score import expand, pending, score_item
 from cli.main import app
+from cli.tally import Tally
+from engine import csv_blocks
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -46,8 +48,9 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
 
 @pytest.fixture(autouse=True)
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Many small chunks, so that ordering across chunks and workers is really exercised."""
+    """Many small chunks and blocks, so that ordering across chunks and workers is really exercised."""
     monkeypatch.setattr(batch_jobs, "CHUNK", 7)
+    monkeypatch.setattr(csv_blocks, "BLOCK", 2000)  # about ten rows
 
 
 def run(source: Path, target: Path, jobs: int, *options: str):  # noqa: ANN201
@@ -68,6 +71,79 @@ def test_jobs_give_byte_identical_csv_stderr_and_exit_code(batch: tuple[Path, in
     assert [r[1] for r in failed] == [f"{source}:{n + 1}" for n in range(50, ROWS + 1, 50)]  # line = row + header
     assert all(r[-1].startswith(f"{r[1]}:") for r in failed), "each reason names the row's file:line:column"
     assert all(r[2] for r in failed), "a failed row keeps its subject, from a worker too"
+
+
+def same_as_one_process(source: Path, tmp_path: Path, *options: str) -> str:
+    """Score ``source`` with one process and with two: the same output, stderr and exit code; the stderr."""
+    one = rubric("score", "qingdao@2020", str(source), *options, "--jobs", "1")
+    many = rubric("score", "qingdao@2020", str(source), *options, "--jobs", "2")
+    assert (one.exit_code, one.stdout, one.stderr) == (many.exit_code, many.stdout, many.stderr)
+    return many.stderr
+
+
+def awkward(batch: Path, target: Path) -> Path:
+    """The generated batch with quoted line breaks, quotes, blank rows, and stray quotes that mislead the cut."""
+    rows = list(csv.reader(io.StringIO(batch.read_text(encoding="utf-8"), newline="")))
+    for n in range(1, len(rows), 9):
+        rows[n][0] = f'项目\n"{n}"\r\n第三行' if n % 2 else f"{rows[n][0]}, 第{n}"
+    text = io.StringIO(newline="")
+    csv.writer(text).writerows(rows[:100] + [[], [""] * 5] + rows[100:])
+    lines = text.getvalue().split("\r\n")
+    for n in (40, 150):  # a quote inside an unquoted field: a plain character to csv, a stray one to the count
+        lines[n] = lines[n].replace(",", ',5"屏,', 1).replace(",", "", 1)
+    target.write_text("\r\n".join(lines), encoding="utf-8")
+    return target
+
+
+@pytest.mark.parametrize("size", [1, 300, 2000, 10**6])
+def test_awkward_rows_give_the_same_rows_locations_and_problems(batch: tuple[Path, int], tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch, size: int) -> None:
+    monkeypatch.setattr(csv_blocks, "BLOCK", size)
+    source = awkward(batch[0], tmp_path / "awkward.csv")
+    same_as_one_process(source, tmp_path, "--format", "csv", "-o", str(tmp_path / "out.csv"))
+    stderr = same_as_one_process(source, tmp_path, "--format", "csv")  # to stdout, problems between the rows
+    assert f"{source}:" in stderr and "scored" in stderr.splitlines()[-1]
+    rows = list(csv.reader(io.StringIO(rubric("score", "qingdao@2020", str(source), "--format", "csv").stdout)))
+    assert len(rows) == 1 + ROWS and any("\n" in row[2] for row in rows) and any('5"屏' in "".join(row) for row in rows)
+
+
+def test_a_bad_header_or_a_missing_file_fails_the_same(tmp_path: Path) -> None:
+    (tmp_path / "bad.csv").write_text("subject,no_such_column\nx,1\n", encoding="utf-8")
+    assert "unknown column 'no_such_column'" in same_as_one_process(tmp_path / "bad.csv", tmp_path, "--format", "csv")
+    same_as_one_process(tmp_path / "missing.csv", tmp_path, "--format", "csv")
+    (tmp_path / "empty.csv").write_text("", encoding="utf-8")
+    same_as_one_process(tmp_path / "empty.csv", tmp_path, "--format", "csv")
+
+
+def test_a_file_that_stops_being_readable_midway_stops_at_the_same_row(batch: tuple[Path, int], tmp_path: Path) -> None:
+    header, *rows = batch[0].read_bytes().splitlines(keepends=True)
+    source = tmp_path / "midway.csv"  # past the 64 KB from which the encoding is guessed, a byte that is not UTF-8
+    source.write_bytes(b"".join([header, *rows, *rows[:150], b"\xff\xfe,bad\r\n", *rows[150:]]))
+    stderr = same_as_one_process(source, tmp_path, "--format", "csv", "-o", str(tmp_path / "out.csv"))
+    assert "not utf-8-sig text after line" in stderr
+    if multiprocessing.get_start_method() == "fork":  # the workers see the limit set here
+        rows = list(csv.reader(io.StringIO(batch[0].read_text(encoding="utf-8"), newline="")))
+        rows[120][0] = "长" * 2000
+        with source.open("w", encoding="utf-8", newline="") as stream:
+            csv.writer(stream).writerows(rows)
+        limit = csv.field_size_limit(1000)
+        try:
+            stderr = same_as_one_process(source, tmp_path, "--format", "csv", "-o", str(tmp_path / "out.csv"))
+        finally:
+            csv.field_size_limit(limit)
+        assert f"{source}:121:1: not a readable CSV file: field larger than field limit (1000)" in stderr
+
+
+def test_the_csv_reader_stays_a_bounded_number_of_blocks_ahead(batch: tuple[Path, int],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    read = count()
+    cut = batch_blocks.csv_blocks
+    monkeypatch.setattr(batch_blocks, "csv_blocks", lambda *args: ((next(read), block)[1] for block in cut(*args)))
+    answers = batch_blocks.rendered_in_parallel(QINGDAO, [str(batch[0])], 2, "\n")
+    first = next(answers)
+    assert isinstance(first, batch_blocks.Rendered) and first.rows[0].startswith(f"{batch[0]}:2,")
+    assert next(read) <= 2 * batch_jobs.IN_FLIGHT + 1, "the parent read the input ahead without bound"
+    assert sum(len(block.rows) for block in [first, *answers]) == ROWS
 
 
 def test_a_directory_of_files_and_tables_scores_the_same_in_parallel(batch: tuple[Path, int], tmp_path: Path) -> None:
@@ -137,3 +213,21 @@ def test_a_summary_keeps_what_a_results_row_and_the_tally_read() -> None:
     assert [(n.id, n.label, n.score, n.lost) for n in summary.indicators] == \
            [(n.id, n.label, n.score, n.lost) for n in result.indicators]
     assert all(not n.children for n in summary.indicators)
+
+
+def test_tallies_merged_block_by_block_equal_one_tally(batch: tuple[Path, int]) -> None:
+    outcomes = [score_item(QINGDAO, where, item) for where, item in expand(QINGDAO, [str(batch[0])])]
+    whole, merged = Tally.for_rubric(QINGDAO), Tally.for_rubric(QINGDAO)
+    for start in range(0, len(outcomes), 37):
+        part = Tally.for_rubric(QINGDAO)
+        for outcome in outcomes[start:start + 37]:
+            for tally in (whole, part):
+                if outcome.result is None:
+                    tally.fail()
+                else:
+                    tally.add(outcome.result)
+        merged.merge(part)
+    assert merged == whole and list(merged.per_grade.items()) == list(whole.per_grade.items())
+    assert (merged.scored, merged.failed) == (ROWS - ROWS // 50, ROWS // 50)
+    assert [str(x) for x in (merged.total_sum, merged.lowest, merged.highest)] == \
+           [str(x) for x in (whole.total_sum, whole.lowest, whole.highest)]
