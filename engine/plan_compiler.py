@@ -23,7 +23,7 @@ from typing import Any
 
 from .expressions import Expression
 from .numbers import ARITHMETIC_ERRORS, ZERO
-from .result import NodeResult
+from .result import Deduction, NodeResult
 from .rules.base import Inline
 
 #: The compiled walk: (scorer, values and derived names, judgments, the leaves' Words) → the level-1
@@ -33,7 +33,8 @@ CompiledTree = Callable[[Any, dict[str, Any], dict[str, Any], Any], tuple[tuple[
 
 def compile_plan(steps: Sequence[Any], is_leaf: Callable[[Any], bool]) -> CompiledTree:
     """Straight-line code for a post-order plan of ``_Leaf`` and ``_Parent`` steps."""
-    constants: dict[str, Any] = {"NR": NodeResult, "new": tuple.__new__, "ZERO": ZERO, "HALF_UP": ROUND_HALF_UP}
+    constants: dict[str, Any] = {"NR": NodeResult, "DEDUCTION": Deduction, "new": tuple.__new__, "ZERO": ZERO,
+                                 "HALF_UP": ROUND_HALF_UP}
     lines = ["def tree(scorer, env, judgments, words):", "    get = judgments.get", "    deduct = scorer._deductions"]
     stack: list[str] = []
     depth_first: dict[str, list[str]] = {}  # each result's name → its subtree's names, parent first
@@ -87,27 +88,42 @@ def compile_derived(derived: Sequence[tuple[str, Expression]]) -> Callable[[dict
 def _leaf_lines(name: str, step: Any, const: Callable[[Any], str]) -> list[str]:
     """One leaf, as ``_Scorer._leaf`` does it for a leaf at its own weight (no rescaling)."""
     node = step.node
-    weight = const(step.weight)
+    return [f"    j = get({const(node.id)})",
+            *_base_lines(step, const),
+            *_deduction_lines(step, const),
+            f"    {name} = new(NR, ({const(node.id)}, {const(node.label)}, {node.level}, {const(step.weight)}, s, (), "
+            f"{const(step.kind)}, b, d, ({const(step.words)}, words), True, j.reason if j else ''))"]
+
+
+def _base_lines(step: Any, const: Callable[[Any], str]) -> list[str]:
+    """``b``: the leaf's points within 0..weight, rounded; the usual full points rounded here, once."""
     inline = step.rule.points_inline(step.weight)
+    weight = const(step.weight)
     rounded = [f"p = {_points(step, inline, const)}",
                f"if p > {weight}: p = {weight}",
                "elif p < ZERO: p = ZERO",
                f"b = p.quantize({const(step.quantum)}, HALF_UP)"]
     full = _base(step, inline.full[1]) if inline is not None and inline.full else None
-    lines = [f"    j = get({const(node.id)})"]
     if full is None:
-        lines += [f"    {line}" for line in rounded]
-    else:  # the usual case of full points, rounded here once
-        lines += [f"    if {_source(inline.full[0], inline, step, const)}:", f"        b = {const(full)}", "    else:",
-                  *(f"        {line}" for line in rounded)]
-    condition = "True" if node.deductions else "j is not None and j.deductions"
-    lines += [f"    if {condition}:",
-              f"        d, s = deduct({const(node)}, j, b, None, {step.precision})",
-              "    else:",
-              "        d, s = (), b",
-              f"    {name} = new(NR, ({const(node.id)}, {const(node.label)}, {node.level}, {weight}, s, (), "
-              f"{const(step.kind)}, b, d, ({const(step.words)}, words), True, j.reason if j else ''))"]
-    return lines
+        return [f"    {line}" for line in rounded]
+    return [f"    if {_source(inline.full[0], inline, step, const)}:", f"        b = {const(full)}", "    else:",
+            *(f"        {line}" for line in rounded)]
+
+
+def _deduction_lines(step: Any, const: Callable[[Any], str]) -> list[str]:
+    """``d`` and ``s``: the deductions taken off ``b`` and what is left."""
+    if step.node.deductions:
+        return [f"    d, s = deduct({const(step.node)}, j, b, None, {step.precision})"]
+    return ["    if j is not None and j.deductions:",  # only the evaluator's: as ``_deductions`` takes them, in turn
+            "        d, s = [], b",
+            "        for x, r in j.deductions:",
+            f"            c = (x if x < s else s).quantize({const(step.quantum)}, HALF_UP)",
+            "            if c > ZERO:",
+            "                d.append(new(DEDUCTION, (c, r, 'evaluator')))",
+            "                s -= c",
+            "        d = tuple(d)",
+            "    else:",
+            "        d, s = (), b"]
 
 
 def _base(step: Any, points: Decimal) -> Decimal | None:
