@@ -24,7 +24,7 @@ from .errors import Problem, SubmissionError
 from .expressions import Value
 from .model import Input, Rubric
 from .records import maker
-from .numbers import HUNDRED, MAX_DIGITS, parse_decimal, parse_percent, plain
+from .numbers import HUNDRED, MAX_DIGITS, ZERO, parse_decimal, parse_percent, plain
 from .rules import Judgment
 from .suggest import did_you_mean
 
@@ -187,7 +187,7 @@ class _Checker:
         points = raw.get("points")
         if points is not None:
             points = _decimal(points)
-            if not _finite(points) or not 0 <= points <= weight:
+            if not _finite(points) or not ZERO <= points <= weight:
                 self.problem(path + ("points",), f"expected points within 0..{plain(weight)}, got {_show(points)}")
                 points = None
         given = raw.get("deductions")
@@ -203,8 +203,10 @@ class _Checker:
             return ()
         deductions = []
         for i, d in enumerate(given):
-            points = _decimal(d.get("points")) if isinstance(d, dict) else None
-            if not _finite(points) or points < 0:
+            points = d.get("points") if isinstance(d, dict) else None
+            if type(points) is not Decimal:  # the usual case needs no conversion
+                points = _decimal(points)
+            if not isinstance(points, Decimal) or not points.is_finite() or points < ZERO:
                 self.problem(path + ("deductions", i), "a deduction needs 'points' (a number ≥ 0) and a 'reason'")
                 continue
             reason = d.get("reason")
