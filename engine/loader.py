@@ -78,7 +78,7 @@ class _Builder:
         known = frozenset(inputs) | set(self.data.get("derived", {}))
         types = {i.id: (i.type, i.unit) for i in inputs.values()} | {d.id: (d.type, d.unit) for d in derived}
         levels = {i.id: i.levels for i in inputs.values() if i.type == "level"}
-        self.context = lambda path: BuildContext(self.doc, path, known, types, levels, self.problems)
+        self.context = lambda path, precision=2: BuildContext(self.doc, path, known, types, levels, self.problems, precision)
         indicators = self.indicators(known)
         grades = self.grades()
         return Rubric(
@@ -208,8 +208,7 @@ class _Builder:
         A leaf may round more coarsely than the rubric (whole points), never more finely: parents and
         the total are shown at the rubric's precision, and 1.235 + 1.235 shown as 1.24 + 1.24 under 2.47
         would not add up as printed."""
-        rubric_precision = int(self.data.get("precision", 2))
-        precision = int(spec.get("precision", rubric_precision))
+        rubric_precision, precision = int(self.data.get("precision", 2)), self._precision(spec)
         if precision > rubric_precision:
             self.problem(path + ("precision",), f"precision {precision} is finer than the rubric's precision {rubric_precision}: "
                                                 f"parents and the total are shown to {rubric_precision} decimals, so this leaf's "
@@ -221,10 +220,14 @@ class _Builder:
                                              f"full marks would be rounded to {plain(round_half_up(weight, precision))}; "
                                              "raise 'precision' or round the weight")
 
+    def _precision(self, spec: dict[str, Any]) -> int:
+        """A leaf's precision: its own, else the rubric's."""
+        return int(spec.get("precision", self.data.get("precision", 2)))
+
     def rule(self, spec: dict[str, Any], path: PathKey, weight: Decimal) -> Any:
         rule_spec = spec["rule"]
         cls = KINDS[rule_spec["kind"]]
-        rule = cls.build(rule_spec, self.context(path + ("rule",)))
+        rule = cls.build(rule_spec, self.context(path + ("rule",), self._precision(spec)))
         if isinstance(rule, BandsRule):
             for message in rule.check_weight(weight):
                 self.problem(path + ("rule", "bands"), message)

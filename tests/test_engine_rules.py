@@ -33,6 +33,46 @@ def test_strict_targets_are_not_met_on_the_edge(op, actual, expected):
     assert points(target(op, "100" if op.startswith(">") else "7", "none"), {"v": actual}) == D(expected)
 
 
+@pytest.mark.parametrize("partial", ["proportional", "linear", "pass_line", "stepped"])
+@pytest.mark.parametrize("op, goal", [(">", "100"), ("<", "7")])
+def test_a_strict_target_missed_on_the_edge_scores_one_unit_below_full_points(op, goal, partial):
+    # at the edge every formula gives 100% (actual/target = 80000/80000), but the verdict is "not met"
+    extra = ", loss_per_step: 5%" if partial == "stepped" else ""
+    assert points(target(op, goal, partial, extra), {"v": goal}) == D("9.99")
+
+
+@pytest.mark.parametrize("op, goal, actual", [(">=", "100", "99.99"), ("<=", "100", "100.01"), ("==", "100", "100.01"),
+                                              ("between", "[90, 100]", "89.99")])
+def test_a_miss_by_a_hair_does_not_round_up_to_full_points(op, goal, actual):
+    # 10 × 99.99 ÷ 100 = 9.999 would show as 10.00 beside "not met"
+    assert points(target(op, goal, "proportional"), {"v": actual}) == D("9.99")
+
+
+def test_the_unit_below_full_points_is_the_leafs_precision():
+    body = """\
+    inputs:
+      v: {type: number, label: 报关单量}
+    indicators:
+      - {id: whole, label: 整分, weight: 15, precision: 0, rule: {kind: target, value: v, op: ">", target: 80000}}
+      - {id: tenths, label: 一位小数, weight: 85, precision: 1, rule: {kind: target, value: v, op: ">", target: 80000}}
+    """
+    result = score(rubric_from(body, precision=2), {"v": 80000})
+    assert (result.node("whole").score, result.node("tenths").score) == (D("14"), D("84.9"))
+    assert score(rubric_from(body, precision=2), {"v": 80001}).total == 100
+
+
+def test_a_missed_target_capped_below_full_points_says_so():
+    node = score(target(">", "80000", "proportional"), {"v": 80000}).node("x")
+    assert node.met is False
+    assert node.explanation == ("80000 > 80000 (完成率 100%): not met, actual/target → 100% → 10 × 100%, "
+                                "capped below full points → 10 − 0.01 = 9.99 → 9.99 / 10")
+
+
+def test_a_miss_below_the_cap_is_not_capped():
+    node = score(target(">", "80000", "proportional"), {"v": 72000}).node("x")
+    assert (node.score, "capped" in node.explanation) == (D("9.00"), False)
+
+
 def test_target_column_shows_direction_and_unit():
     rubric = leaf('{kind: target, value: v, op: ">=", target: 5}', "v: {type: integer, label: 企业, unit: 家}")
     node = score(rubric, {"v": 30}).node("x")

@@ -43,6 +43,12 @@ class BuildContext:
     types: dict[str, tuple[str, str]]  # name -> (type, unit)
     levels: dict[str, tuple[str, ...]]
     problems: list[Problem] = field(default_factory=list)
+    precision: int = 2  # the leaf's: its score is rounded to this many decimals
+
+    @property
+    def quantum(self) -> Decimal:
+        """The smallest step of the leaf's score as shown: 0.01 at precision 2, 1 for whole points."""
+        return ONE.scaleb(-self.precision)
 
     def problem(self, key: PathKey, message: str) -> None:
         self.problems.append(self.doc.problem(self.path + tuple(key), message))

@@ -11,6 +11,11 @@ Met → full points, never more. Not met → ``partial`` decides:
 - ``stepped``: each ``step`` short of the target (default 1 percentage point) loses
   ``loss_per_step`` of the points, 扣完为止 (预算执行率 −5% per point; 满意度 below 90%).
 
+A missed target never scores full points: whatever ``partial`` gives, a miss is capped one unit
+(the leaf's precision quantum: 0.01, or 1 for whole points) below them, never below 0. Without
+the cap a strict target missed at its boundary (超过8万单, 80000 exactly) would score
+actual/target = 100%, and a miss by a hair would round up to full points.
+
 Rankings (全省排名前7位) are ``<=`` with target 7; reductions (压缩5%以上) are ``>=`` on the
 reduction rate. ``explain_above`` (e.g. ``130%``) marks over-achievement that needs a
 written explanation; it never changes the score.
@@ -26,7 +31,8 @@ from ..numbers import ONE, ZERO, clamp, plain
 from .base import NUMBER_OR_TEXT, BuildContext, Judgment, Inline, Operand, Outcome, PointsFunction, Rule, pct
 
 _OPS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "=", "between": "between"}
-#: Strict targets (超过8万单 → ">") score partial points like their non-strict direction.
+#: Strict targets (超过8万单 → ">") score partial points like their non-strict direction (capped
+#: below full points when missed, as every miss is: missed at the boundary, the formulas give 100%).
 _DIRECTION = {">": ">=", "<": "<="}
 #: The signs as schemes print them (≥5家, ≤350万元) are accepted for their ASCII forms.
 _ALIASES = {"≥": ">=", "≤": "<=", "＞": ">", "＜": "<", "=": "==", "＝": "=="}
@@ -55,8 +61,8 @@ class TargetRule(Rule):
     }
 
     def __init__(self, value: Operand, op: str, low: Operand, high: Operand | None, partial: str,
-                 params: dict[str, Operand | None]) -> None:
-        self.value, self.low, self.high, self.partial = value, low, high, partial
+                 params: dict[str, Operand | None], quantum: Decimal = Decimal("0.01")) -> None:
+        self.value, self.low, self.high, self.partial, self.quantum = value, low, high, partial, quantum
         self.strict, self.op, self.symbol = op in _DIRECTION, _DIRECTION.get(op, op), _OPS[op]
         self.floor = params.get("floor")
         self.pass_line = params.get("pass")
@@ -86,7 +92,7 @@ class TargetRule(Rule):
             ctx.problem(("partial",), f"partial '{partial}' applies to '>=' and '<=' targets; use 'none' or 'proportional' with '{op}'")
         params = {key: ctx.operand(spec[key], (key,)) if key in spec else None
                   for key in ("floor", "pass", "step", "loss_per_step", "tolerance", "explain_above")}
-        return cls(value, op, low, high, partial, params)
+        return cls(value, op, low, high, partial, params, ctx.quantum)
 
     # -- scoring -------------------------------------------------------------------------
     def score(self, env: Env, weight: Decimal, judgment: Judgment | None) -> Outcome:
@@ -96,8 +102,9 @@ class TargetRule(Rule):
         tolerance = self.tolerance.value(env) if self.tolerance and self.op == "==" else ZERO  # only '==' uses it
         met = self._met(actual, low, high, tolerance)
         share = ONE if met else clamp(self._partial(env, actual, low, high), ZERO, ONE)
-        points = weight * share
-        return Outcome(points, lambda: self._explain(env, actual, share, met, weight),
+        points = weight * share if met else self._missed(weight, share)
+        capped = not met and points != weight * share
+        return Outcome(points, lambda: self._explain(env, actual, share, met, weight, capped),
                        lambda: self.value.show(actual), lambda: self._target_cell(env), met, self._completion(actual, low))
 
     def points_function(self, weight: Decimal) -> PointsFunction:
@@ -105,7 +112,8 @@ class TargetRule(Rule):
         constant, name = self.low.constant, self._fast_name()
         if name is None:
             return super().points_function(weight)
-        met, value, target, partial = _MET[self.op][self.strict][0], self.value.value, self.low.value, self._partial
+        met, value, target, partial, missed = (_MET[self.op][self.strict][0], self.value.value, self.low.value,
+                                               self._partial, self._missed)
 
         def points(env: Env, judgment: Judgment | None) -> Decimal:
             actual = env[name]
@@ -114,7 +122,7 @@ class TargetRule(Rule):
             low = constant if constant is not None else target(env)
             if met(actual, low):
                 return weight * ONE
-            return weight * clamp(partial(env, actual, low, low), ZERO, ONE)
+            return missed(weight, clamp(partial(env, actual, low, low), ZERO, ONE))
 
         return points
 
@@ -133,12 +141,17 @@ class TargetRule(Rule):
             return None
         return self.value.expression.name
 
-    def _explain(self, env: Env, actual: Decimal, share: Decimal, met: bool, weight: Decimal) -> str:
+    def _missed(self, weight: Decimal, share: Decimal) -> Decimal:
+        """A miss's points: ``share`` of the weight, at most one quantum below it (never below 0)."""
+        return min(weight * share, max(weight - self.quantum, ZERO))
+
+    def _explain(self, env: Env, actual: Decimal, share: Decimal, met: bool, weight: Decimal, capped: bool) -> str:
         verdict = "met" if met else f"not met, {self._partial_words()} → {pct(share)}"
         completion = self._completion(actual, self.low.value(env)) if self.high is None else None
         rate = f" (完成率 {pct(completion)})" if completion is not None else ""
+        cap = f", capped below full points → {plain(weight)} − {plain(self.quantum)}" if capped else ""
         return (f"{self.value.show(actual)} {self.symbol} {self.target_shown(env)}{rate}: {verdict} "
-                f"→ {plain(weight)} × {pct(share)}")
+                f"→ {plain(weight)} × {pct(share)}{cap}")
 
     def _target_cell(self, env: Env) -> str:
         return self.target_shown(env) if self.high else f"{self.symbol}{self.target_shown(env)}"

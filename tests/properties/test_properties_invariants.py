@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from checks import (assert_additive, assert_bounds, assert_grade, grade_index, load, scored, scores, truthy)
-from hypothesis import given, note
+from hypothesis import given, note, settings
 from hypothesis import strategies as st
-from strategies import Plan, full_marks, improvements, plans, submissions, to_json, to_yaml, worsenings
+from strategies import Plan, approaches, full_marks, improvements, plans, submissions, to_json, to_yaml, worsenings
 from strategies.core import dec
 
 import engine
@@ -69,6 +69,35 @@ def test_monotonicity(case: tuple[Plan, dict[str, Any]], data: st.DataObject) ->
             assert after[node_id] >= old, f"{change}: {node_id} fell from {old} to {after[node_id]}"
         else:
             assert after[node_id] <= old, f"{change}: {node_id} rose from {old} to {after[node_id]}"
+
+
+@settings(max_examples=2 * settings.default.max_examples)  # a sign slip in one formula shows in few examples
+@given(scored_plans(kinds=("directional_target",), features=frozenset()), st.data())
+def test_monotonicity_on_the_missed_side(case: tuple[Plan, dict[str, Any]], data: st.DataObject) -> None:
+    # a miss nearer its target never scores less, whatever the partial formula; test_monotonicity's
+    # improvements mostly jump straight to "met". Only targets, and no deductions, vetoes or
+    # applicable: they cannot depend on the walk, and every example goes to the formulas.
+    plan, submission = case
+    rubric = load(plan)
+    change, moved, walk = data.draw(approaches(plan, submission))
+    note(f"walk: {change}")
+    results = [scored(rubric, step) for step in walk]
+    for result in results:  # every step misses (or the leaf does not apply)
+        assert all(result.node(leaf).met is not True for leaf in moved), f"{change}: a step meets its target"
+    for before, after in zip(results, results[1:]):
+        after_scores = scores(after)
+        for node_id, old in scores(before).items():
+            assert after_scores[node_id] >= old, f"{change}: {node_id} fell from {old} to {after_scores[node_id]}"
+
+
+@given(scored_plans(kinds=("target",)))
+def test_missed_target_costs_points(case: tuple[Plan, dict[str, Any]]) -> None:
+    # whatever the op and the partial formula: missed at a strict target's edge, or by a hair that would round up
+    plan, submission = case
+    for node in scored(load(plan), submission).nodes():
+        if node.kind == "target" and node.met is False and node.weight > 0:
+            assert node.base is not None and node.score <= node.base < node.weight, \
+                f"{node.id} missed its target ({node.actual} against {node.target}) but scored {node.base} of {node.weight}"
 
 
 @given(plans(), st.booleans())

@@ -8,7 +8,7 @@ from . import profiles
 from .core import to_json, to_yaml
 from .plan import InputPlan, Leaf, Plan, Switch
 from .rubrics import plans
-from .submissions import full_marks, improvements, judgments_for, submissions, worsenings
+from .submissions import approaches, full_marks, improvements, judgments_for, submissions, worsenings
 
-__all__ = ["InputPlan", "Leaf", "Plan", "Switch", "full_marks", "improvements", "judgments_for", "plans", "profiles",
-           "submissions", "to_json", "to_yaml", "worsenings"]
+__all__ = ["InputPlan", "Leaf", "Plan", "Switch", "approaches", "full_marks", "improvements", "judgments_for", "plans",
+           "profiles", "submissions", "to_json", "to_yaml", "worsenings"]

@@ -36,12 +36,13 @@ def target_text(inp: InputPlan, internal: Decimal, style: int) -> Any:
 
 
 @st.composite
-def target_leaf(draw: st.DrawFn, lid: str, weight: Decimal) -> Leaf:
+def target_leaf(draw: st.DrawFn, lid: str, weight: Decimal, directional_only: bool = False) -> Leaf:
+    """A target of any op (only ``>=``, ``>``, ``<=``, ``<`` if ``directional_only``) and any partial formula."""
     v = draw(numeric_input(f"{lid}_actual"))
-    op = draw(st.sampled_from([">=", ">=", ">", "<=", "<=", "<", "==", "between"]))
+    op = draw(st.sampled_from([">=", ">=", ">", "<=", "<=", "<", *([] if directional_only else ["==", "between"])]))
     style = draw(st.integers(0, 1))
     first = draw(v.internals())
-    tick = Decimal(1).scaleb(-(4 if v.type == "percent" else 0 if v.type == "integer" else v.places))
+    tick = v.tick
     if op == ">" and v.high is not None and first + tick > v.high:
         first = v.high - tick
     if op == "<" and v.low is not None and first - tick < v.low:
@@ -73,8 +74,12 @@ def target_leaf(draw: st.DrawFn, lid: str, weight: Decimal) -> Leaf:
     if draw(st.integers(0, 4)) == 0:
         rule["explain_above"] = "130%"
     best = low + tick if op == ">" else low - tick if op == "<" else low
+    # at the target (twice as often: a strict target's miss), a tick either side (a miss by a hair)
+    edges = [low, low, low - tick, low + tick, *([high, high - tick, high + tick] if op == "between" else [])]
+    span = v.span
     return Leaf(lid, weight, "target", rule, {v.name: v}, best={v.name: v.to_entry(best)},
-                up=[v.name] if op.startswith(">") else [], down=[v.name] if op.startswith("<") else [])
+                edges={v.name: [v.to_entry(e) for e in edges if span[0] <= e <= span[1]]},
+                goal=(op, low), up=[v.name] if op.startswith(">") else [], down=[v.name] if op.startswith("<") else [])
 
 
 @st.composite
@@ -269,6 +274,9 @@ def yes_no_leaf(draw: st.DrawFn, lid: str, weight: Decimal) -> Leaf:
         leaf.rule["otherwise"] = draw(dec(0, weight * Decimal("1.2"), 2))
     return leaf
 
+
+#: Narrower variants, for properties about one family of rules (``plans(kinds=("directional_target",))``).
+VARIANTS = {"directional_target": lambda lid, weight: target_leaf(lid, weight, directional_only=True)}
 
 BUILDERS = {
     "target": target_leaf, "ratio": ratio_leaf, "bands": bands_leaf, "levels": levels_leaf,

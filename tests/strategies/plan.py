@@ -65,12 +65,26 @@ class InputPlan:
     def numeric(self) -> bool:
         return self.type in ("number", "integer", "percent")
 
-    def internals(self) -> st.SearchStrategy[Decimal]:
-        """Valid internal values: within the bounds, with realistic precision."""
+    @property
+    def span(self) -> tuple[Decimal, Decimal]:
+        """The range :meth:`internals` draws from: the bounds, or realistic ones where none is declared."""
         low = self.low if self.low is not None else Decimal(-1 if self.type == "percent" else -50)
         high = self.high if self.high is not None else Decimal("1.5" if self.type == "percent" else 300)
-        places = 0 if self.type == "integer" else (4 if self.type == "percent" else self.places)
-        return dec(low, high, places)
+        return low, high
+
+    @property
+    def decimals(self) -> int:
+        """How many decimals the values :meth:`internals` draws have (a percent's 97.25% is 0.9725: 4)."""
+        return 0 if self.type == "integer" else 4 if self.type == "percent" else self.places
+
+    @property
+    def tick(self) -> Decimal:
+        """The smallest step between values :meth:`internals` draws."""
+        return Decimal(1).scaleb(-self.decimals)
+
+    def internals(self) -> st.SearchStrategy[Decimal]:
+        """Valid internal values: within the bounds, with realistic precision."""
+        return dec(*self.span, self.decimals)
 
     def entries(self) -> st.SearchStrategy[Any]:
         """Valid submission entries for this input, in every form a submission may use."""
@@ -97,6 +111,8 @@ class Leaf:
     inputs: dict[str, InputPlan] = field(default_factory=dict)
     derived: dict[str, Any] = field(default_factory=dict)
     best: dict[str, Any] = field(default_factory=dict)  # entries that give full points
+    edges: dict[str, list[Any]] = field(default_factory=dict)  # entries where the verdict turns (at a target, a tick off)
+    goal: tuple[str, Decimal] | None = None  # a target leaf's op and target (internal units)
     up: list[str] = field(default_factory=list)  # raising these never lowers the leaf
     down: list[str] = field(default_factory=list)  # lowering these never lowers the leaf
     judgment: str = "none"  # none | required | optional (levels)

@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from .core import GRADE_LABELS, LABELS, dec, split
-from .leaves import BUILDERS
+from .leaves import BUILDERS, VARIANTS
 from .plan import InputPlan, Leaf, Plan, Switch
 
 _FULL_WIDTH = str.maketrans({"[": "【", "]": "】", "(": "（", ")": "）", ",": "，"})
@@ -41,7 +41,8 @@ def _node(draw: st.DrawFn, nid: str, units: int, depth: int, ctx: _Context) -> d
         parts = draw(split(units, draw(st.integers(2, min(3, units))), allow_zero=ctx.zero))
         node["children"] = [draw(_node(f"{nid}_{i + 1}", part, depth + 1, ctx)) for i, part in enumerate(parts)]
     else:
-        leaf = draw(BUILDERS[draw(st.sampled_from(ctx.kinds))](nid, weight))
+        kind = draw(st.sampled_from(ctx.kinds))
+        leaf = draw((BUILDERS.get(kind) or VARIANTS[kind])(nid, weight))
         ctx.leaves[nid] = leaf
         node["rule"] = leaf.rule
         if "deductions" in ctx.features:

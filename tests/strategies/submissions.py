@@ -56,13 +56,23 @@ def judgments_for(draw: st.DrawFn, plan: Plan, values: dict[str, Any]) -> dict[s
 
 @st.composite
 def submissions(draw: st.DrawFn, plan: Plan) -> dict[str, Any]:
-    """A valid submission: every value within its declared bounds, judgments where needed."""
-    best = plan.best_values()
+    """A valid submission: every value within its declared bounds, judgments where needed.
+
+    A value is often one that meets its target, and sometimes one where the verdict turns (at
+    the target, a tick either side): random values seldom land there, and bugs do.
+    """
+    best, edges = plan.best_values(), {name: e for leaf in plan.leaves.values() for name, e in leaf.edges.items() if e}
     values: dict[str, Any] = {}
     for name, inp in plan.inputs.items():
         if not inp.required and draw(st.integers(0, 2)) == 0:
             continue  # the default applies
-        values[name] = best[name] if name in best and draw(st.integers(0, 2)) == 0 else draw(inp.entries())
+        pick = draw(st.integers(0, 5))
+        if name in best and pick < 2:
+            values[name] = best[name]
+        elif name in edges and pick == 2:
+            values[name] = draw(st.sampled_from(edges[name]))
+        else:
+            values[name] = draw(inp.entries())
     data: dict[str, Any] = {"subject": draw(st.sampled_from(["2020年度口岸大通关补助资金", "项目A"])), "values": values}
     judgments = draw(judgments_for(plan, values))
     if judgments:
@@ -119,6 +129,38 @@ def improvements(draw: st.DrawFn, plan: Plan, submission: dict[str, Any]) -> tup
         return "at its bound", submission
     changed["values"][name] = entry
     return f"{'raise' if sign > 0 else 'lower'} {name} ({leaf.kind} {leaf.rule.get('op', '')})", changed
+
+
+@st.composite
+def approaches(draw: st.DrawFn, plan: Plan, submission: dict[str, Any],
+               steps: int = 4) -> tuple[str, list[str], list[dict[str, Any]]]:
+    """Walks toward the targets on the missed side: ``steps`` submissions, each nearer (or as near)
+    to every ``>=``/``<=`` (and strict) target than the one before, all of them missing it.
+
+    The partial formulas score every step (a strict target's own value is a miss), so no score
+    may drop along the walk (each leaf owns its input). A walk starts at the input's far bound,
+    often beyond a ``linear`` floor, where a sign slip shows. Gives what changed, the ids of the
+    leaves moved, and the walk.
+    """
+    walk = [copy.deepcopy(submission) for _ in range(steps)]
+    changes, moved = [], []
+    for leaf in plan.leaves.values():
+        if leaf.goal is None or leaf.goal[0] not in (">=", ">", "<=", "<"):
+            continue
+        (op, goal), (name, inp) = leaf.goal, next(iter(leaf.inputs.items()))
+        away = -1 if op.startswith(">") else 1  # from the target out into the missed side
+        edge = goal if op in (">", "<") else goal + away * inp.tick  # the nearest miss
+        room = int((edge - inp.span[0]) / inp.tick) if away < 0 else int((inp.span[1] - edge) / inp.tick)
+        if room < 1:
+            continue
+        nearer = sorted(draw(st.lists(st.integers(0, room), min_size=steps - 1, max_size=steps - 1)), reverse=True)
+        ticks = [room, *nearer]  # distances from the nearest miss, in ticks
+        for step, distance in zip(walk, ticks):
+            step["values"][name] = inp.to_entry(edge + away * distance * inp.tick)
+        changes.append(f"{name}: {' → '.join(str(s['values'][name]) for s in walk)} ({leaf.rule['op']} "
+                       f"{leaf.rule['target']}, partial {leaf.rule.get('partial', 'proportional')})")
+        moved.append(leaf.id)
+    return "; ".join(changes) or "no >= or <= target to miss", moved, walk
 
 
 def _better_level(draw: st.DrawFn, leaf: Leaf, name: str, changed: dict[str, Any]) -> tuple[str, dict[str, Any]]:
