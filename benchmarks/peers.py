@@ -61,14 +61,15 @@ def _constant(raw: Any) -> str:
 
 
 def _target(rule: dict[str, Any], weight: int, share: Callable[[str], str], ternary: Callable[[str, str, str], str],
-            rounded: Callable[[str], str]) -> str:
+            rounded: Callable[[str], str], least: Callable[[str, str], str]) -> str:
     value, target = rule["value"], _constant(rule["target"])
     op = rule["op"]
     if rule.get("partial", "proportional") == "none":
         return ternary(f"{value} {op} {target}", str(weight), "0")
     ratio = (ternary(f"{target} > 0", f"{value} / {target}", "0") if op == ">="
              else ternary(f"{value} > 0", f"{target} / {value}", "0"))
-    return ternary(f"{value} {op} {target}", str(weight), rounded(f"{weight} * {share(ratio)}"))
+    missed = least(rounded(f"{weight} * {share(ratio)}"), str(weight - Decimal("0.01")))  # a miss never scores full
+    return ternary(f"{value} {op} {target}", str(weight), missed)
 
 
 # -- GoRules ZEN --------------------------------------------------------------------------
@@ -89,7 +90,7 @@ def _zen_leaf(leaf: dict[str, Any]) -> str:
         return f"max([round({j}.points ?? {weight}, 2) - sum(map({j}.deductions, round(#.points, 2))), 0])"
     if rule["kind"] == "ratio":
         return rounded(f"{weight} * {share(rule['value'])}")
-    return _target(rule, weight, share, ternary, rounded)
+    return _target(rule, weight, share, ternary, rounded, lambda a, b: f"min([{a}, {b}])")
 
 
 def zen_decision(spec: Spec) -> dict[str, Any]:
@@ -159,7 +160,7 @@ def _rule_engine_leaf(leaf: dict[str, Any]) -> str:
         return f"$max([{rounded(f'points == null ? {weight} : points')} - {cuts}, 0])"
     if rule["kind"] == "ratio":
         return rounded(f"{weight} * {share(rule['value'])}")
-    return _target(rule, weight, share, ternary, rounded)
+    return _target(rule, weight, share, ternary, rounded, lambda a, b: f"$min([{a}, {b}])")
 
 
 def rule_engine_scorer(spec: Spec) -> Scorer:

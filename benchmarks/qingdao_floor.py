@@ -70,13 +70,16 @@ def _judged(weight: Decimal, judgment: dict[str, Any]) -> Decimal:
 
 
 def _at_least(weight: int, actual: Decimal, target: Decimal) -> Decimal:
-    share = ONE if actual >= target else _clamp(actual / target)
-    return _round(weight * share)
+    return _round(weight * ONE) if actual >= target else _missed(weight, _clamp(actual / target))
 
 
 def _at_most(weight: int, actual: Decimal, target: Decimal) -> Decimal:
-    share = ONE if actual <= target else _clamp(target / actual if actual > 0 else ZERO)
-    return _round(weight * share)
+    return _round(weight * ONE) if actual <= target else _missed(weight, _clamp(target / actual if actual > 0 else ZERO))
+
+
+def _missed(weight: int, share: Decimal) -> Decimal:
+    """A missed target's points: never full, at most one cent below them."""
+    return min(_round(weight * share), weight - CENT)
 
 
 def _clamp(share: Decimal) -> Decimal:
