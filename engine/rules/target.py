@@ -112,8 +112,8 @@ class TargetRule(Rule):
         constant, name = self.low.constant, self._fast_name()
         if name is None:
             return super().points_function(weight)
-        met, value, target, partial, missed = (_MET[self.op][self.strict][0], self.value.value, self.low.value,
-                                               self._partial, self._missed)
+        met, value, target, partial = _MET[self.op][self.strict][0], self.value.value, self.low.value, self._partial
+        cap = max(weight - self.quantum, ZERO)  # a miss's most (see _missed)
 
         def points(env: Env, judgment: Judgment | None) -> Decimal:
             actual = env[name]
@@ -122,7 +122,8 @@ class TargetRule(Rule):
             low = constant if constant is not None else target(env)
             if met(actual, low):
                 return weight * ONE
-            return missed(weight, clamp(partial(env, actual, low, low), ZERO, ONE))
+            points = weight * clamp(partial(env, actual, low, low), ZERO, ONE)
+            return points if points <= cap else cap
 
         return points
 
