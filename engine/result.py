@@ -1,9 +1,9 @@
 """The immutable result of scoring one submission, and its plain-data form for JSON."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from .numbers import json_number

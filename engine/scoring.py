@@ -48,17 +48,22 @@ class _Scorer:
         self.rubric, self.submission = rubric, submission
         self.judgments = submission.judgments
         self.env: dict[str, Value] = dict(submission.values)
-        derive = derived_values(rubric)
-        try:
-            if derive is None:
-                raise LookupError("not compiled")
-            derive(self.env)
-        except Exception:  # the compiled form does not locate errors: evaluate one by one, which does
-            for name, expression, where in _derived_steps(rubric):
-                self.env[name] = self._evaluate(expression, where)
+        self._derive()
         self.skipped = {n.id for n in rubric.conditional if not self._evaluate(n.applicable, f"{n.path}.applicable")}
         self.weights = self._effective_weights() if self.skipped else None
         self.words = Words(self.env, self.judgments)  # the leaves' words, worked out when read
+
+    def _derive(self) -> None:
+        """The derived values into ``env``, by the compiled function; one by one (which locates errors) if it fails."""
+        derive = derived_values(self.rubric)
+        if derive is not None:
+            try:
+                derive(self.env)
+                return
+            except Exception:  # noqa: BLE001 - the compiled form does not locate errors; the one by one walk raises them
+                pass
+        for derived in self.rubric.derived:
+            self.env[derived.id] = self._evaluate(derived.expression, f"derived.{derived.id}")
 
     def result(self) -> Result:
         every = None
@@ -247,11 +252,6 @@ class _Parent(NamedTuple):
 def derived_values(rubric: Rubric) -> Callable[[dict[str, Value]], None] | None:
     """The rubric's derived values as one compiled function (:mod:`engine.plan_compiler`), made on first use."""
     return rubric.memo("derived_values", lambda r: compile_derived([(d.id, d.expression) for d in r.derived]))
-
-
-def _derived_steps(rubric: Rubric) -> tuple[tuple[str, Expression, str], ...]:
-    """Each derived value's name, expression and path (for its errors), in order, once per rubric."""
-    return rubric.memo("derived_steps", lambda r: tuple((d.id, d.expression, f"derived.{d.id}") for d in r.derived))
 
 
 def _precision(node: Indicator, rubric: Rubric) -> int:
