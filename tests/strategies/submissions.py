@@ -55,13 +55,14 @@ def judgments_for(draw: st.DrawFn, plan: Plan, values: dict[str, Any]) -> dict[s
 
 
 @st.composite
-def submissions(draw: st.DrawFn, plan: Plan) -> dict[str, Any]:
+def submissions(draw: st.DrawFn, plan: Plan, edges: int = 1) -> dict[str, Any]:
     """A valid submission: every value within its declared bounds, judgments where needed.
 
-    A value is often one that meets its target, and sometimes one where the verdict turns (at
-    the target, a tick either side): random values seldom land there, and bugs do.
+    A value is often one that meets its target, and ``edges`` times in six one where the verdict
+    turns (at the target, a tick either side): random values seldom land there, and bugs do.
     """
-    best, edges = plan.best_values(), {name: e for leaf in plan.leaves.values() for name, e in leaf.edges.items() if e}
+    best = plan.best_values()
+    at_edge = {name: e for leaf in plan.leaves.values() for name, e in leaf.edges.items() if e}
     values: dict[str, Any] = {}
     for name, inp in plan.inputs.items():
         if not inp.required and draw(st.integers(0, 2)) == 0:
@@ -69,8 +70,8 @@ def submissions(draw: st.DrawFn, plan: Plan) -> dict[str, Any]:
         pick = draw(st.integers(0, 5))
         if name in best and pick < 2:
             values[name] = best[name]
-        elif name in edges and pick == 2:
-            values[name] = draw(st.sampled_from(edges[name]))
+        elif name in at_edge and pick < 2 + edges:
+            values[name] = draw(st.sampled_from(at_edge[name]))
         else:
             values[name] = draw(inp.entries())
     data: dict[str, Any] = {"subject": draw(st.sampled_from(["2020年度口岸大通关补助资金", "项目A"])), "values": values}
