@@ -221,8 +221,10 @@ class TargetRule(Rule):
 
     def describe(self, weight: Decimal) -> str:
         target = self.target_text() if self.op != "between" else f"between {self.low.text} and {self.high.text if self.high else ''}"
-        return (f"{self.value.text} {target}: met → {plain(weight)} points; "
-                f"not met → {self._partial_words()}, never below 0 or above {plain(weight)}")
+        missed = self._partial_words()
+        if self.partial != "none":  # a miss never scores full points (see _missed)
+            missed += f", within 0..{plain(max(weight - self.quantum, ZERO))}"
+        return f"{self.value.text} {target}: met → {plain(weight)} points; not met → {missed}"
 
 
 def _proportional(op: str, actual: Decimal, low: Decimal, high: Decimal) -> Decimal:
