@@ -24,7 +24,7 @@ from itertools import count
 from pathlib import Path
 from typing import Any
 
-from engine import Rubric, RubricError
+from engine import Problem, Rubric, RubricError
 from engine.batch import Pending, Table, batch_files, is_batch, iter_pending
 from engine.csv_blocks import Block, Tangled, block_rows, csv_blocks
 from engine.rowtable import Columns
@@ -42,7 +42,7 @@ class Rendered:
     """A block's rows as a worker rendered them (see the module docstring)."""
 
     rows: tuple[str, ...]  # each row's CSV line after its number and comma
-    failures: tuple[tuple[int, str], ...]  # (index in rows, the problems as stderr shows them)
+    failures: tuple[tuple[int, tuple[Problem, ...]], ...]  # (index in rows, the problems that failed the row)
     tally: Tally
     resume: int = 0  # the line of a row left unfinished at the end of the block, to be read the ordinary way
     stop: bool = False  # the file could not be read on after these rows (its error is the last row)
@@ -139,7 +139,7 @@ def _render_block(block: Block, terminator: str) -> Rendered | object:
             answer = score_item(rubric, where, item if isinstance(item, RubricError) else item.check(rubric, plans))
             if answer.result is None:
                 tally.fail()
-                failures.append((len(rows), "".join(f"{problem}\n" for problem in answer.problems)))
+                failures.append((len(rows), answer.problems))
             else:
                 tally.add(answer.result)
             outcome = answer.problems if answer.result is None else answer.result

@@ -110,10 +110,8 @@ def _add(writer: CsvBatch | XlsxBatch, item: Scored, output: Path | None, failur
     writer.add(item.file, item.result if item.result is not None else item.problems, item.subject)
     if item.result is None:
         failures += 1
-        if output is None or failures <= SHOWN_FAILURES:
-            if output is None:
-                sys.stdout.flush()  # the failed row, then its problems: in that order on a terminal
-            print_problems(item.problems)
+        if _shown(failures, output):
+            _show(item.problems, output)
     return failures
 
 
@@ -122,16 +120,24 @@ def _add_rendered(writer: CsvBatch, block: Rendered, output: Path | None, failur
     written = 0
     for index, problems in block.failures:
         failures += 1
-        if output is None or failures <= SHOWN_FAILURES:
+        if _shown(failures, output):
             writer.add_rendered(block.rows[written:index + 1])
             written = index + 1
-            if output is None:
-                sys.stdout.flush()
-            sys.stderr.write(problems)
-            sys.stderr.flush()
+            _show(problems, output)
     writer.add_rendered(block.rows[written:])
     writer.tally.merge(block.tally)
     return failures
+
+
+def _shown(failures: int, output: Path | None) -> bool:
+    """Whether the latest failure's problems go to stderr: all on a terminal, the first ones with an output file."""
+    return output is None or failures <= SHOWN_FAILURES
+
+
+def _show(problems: Sequence[Problem], output: Path | None) -> None:
+    if output is None:
+        sys.stdout.flush()  # the failed row, then its problems: in that order on a terminal
+    print_problems(problems)
 
 
 def _report(scored_count: int, failed: int, output: Path | None) -> None:

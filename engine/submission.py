@@ -203,10 +203,8 @@ class _Checker:
             return ()
         deductions = []
         for i, d in enumerate(given):
-            points = d.get("points") if isinstance(d, dict) else None
-            if type(points) is not Decimal:  # the usual case needs no conversion
-                points = _decimal(points)
-            if not isinstance(points, Decimal) or not points.is_finite() or points < ZERO:
+            points = _decimal(d.get("points")) if isinstance(d, dict) else None
+            if not _finite(points) or points < ZERO:
                 self.problem(path + ("deductions", i), "a deduction needs 'points' (a number ≥ 0) and a 'reason'")
                 continue
             reason = d.get("reason")
